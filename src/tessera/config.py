@@ -1,0 +1,73 @@
+"""Settings, read once from ``TESSERA_*`` environment variables or ``tessera.toml``.
+
+One object is built and passed in; nothing reads the environment behind the caller's back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic_settings.sources import PydanticBaseSettingsSource
+
+DEMO_SECRET = "demo-secret-not-for-production"  # noqa: S105 - refused outside demo mode
+
+
+class Settings(BaseSettings):
+    """Everything Tessera can be configured with."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TESSERA_", toml_file="tessera.toml", extra="ignore"
+    )
+
+    data_dir: Path = Field(
+        default=Path("tessera-data"), description="Where the embedded database and files live."
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the hub store; a SQLite file in data_dir when unset.",
+    )
+    engine: Literal["duckdb", "spark"] = Field(
+        default="duckdb", description="Analytics engine for linkage and pattern scans."
+    )
+    demo: bool = Field(default=False, description="Demo mode: allows the built-in demo secret.")
+    secret_key: str = Field(
+        default=DEMO_SECRET, description="Server secret for sessions and tokens."
+    )
+    batch_size: int = Field(
+        default=5000, ge=1, description="Records validated and written per database round trip."
+    )
+    retention_days: dict[str, int] = Field(
+        default_factory=dict,
+        description="Retention period in days per record type (e.g. {'phone': 1825}); "
+        "records older than this are purged by `tessera records purge`.",
+    )
+
+    @property
+    def url(self) -> str:
+        """The database URL actually used."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'hub.sqlite').resolve()}"
+
+    def require_real_secret(self) -> str:
+        """The server secret, refusing the placeholder outside demo mode."""
+        if self.secret_key == DEMO_SECRET and not self.demo:
+            raise ValueError(
+                "TESSERA_SECRET_KEY is not set: set a long random secret (or TESSERA_DEMO=1 "
+                "for a demonstration hub)"
+            )
+        return self.secret_key
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
