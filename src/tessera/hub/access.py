@@ -1,0 +1,141 @@
+"""The one place that decides access, and writes every decision to the audit log.
+
+Permissions are declared as data: ``POLICY`` names, for each action, the roles that may take it.
+Record-level reads add a row filter built from the record's sharing scope (``visible_filter``):
+
+- ``owner``: users of the owning agency;
+- ``partners``: also users of the agencies named in the record's ``share_with``;
+- ``hub``: also the hub's analysts (users of an international-organisation member);
+- ``members``: users of every member agency.
+
+A victim's consent bounds the scope of the victim's records when they are written (see
+``tessera.hub.records``), so this filter needs no special case for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, or_
+from sqlalchemy.orm import Session
+
+from tessera.hub import audit
+from tessera.hub.models import AgencyKind, StoredRecord, User, UserRole
+from tessera.standard.codes import SCOPE_ORDER, SharingScope
+
+R = UserRole
+ANY_ROLE = frozenset(UserRole)
+
+# action -> roles that may take it. Record reads are further filtered row by row.
+POLICY: dict[str, frozenset[UserRole]] = {
+    "record.submit": frozenset({R.submitter, R.coordinator}),
+    "record.read": frozenset({R.submitter, R.analyst, R.coordinator}),
+    "record.retract": frozenset({R.submitter, R.coordinator}),
+    "record.history": frozenset({R.analyst, R.coordinator}),
+    "record.purge": frozenset({R.admin}),
+    "submission.read": frozenset({R.submitter, R.coordinator, R.admin}),
+    "agency.manage": frozenset({R.admin}),
+    "user.manage": frozenset({R.admin}),
+    "token.issue": frozenset({R.admin}),
+    "token.own": ANY_ROLE,
+    "audit.read": frozenset({R.auditor}),
+    "audit.verify": frozenset({R.auditor, R.admin}),
+}
+
+
+def scope_level(scope: str | SharingScope) -> int:
+    return SCOPE_ORDER.index(SharingScope(scope))
+
+
+class Forbidden(PermissionError):
+    """The actor may not take this action. ``Hub.session`` audits the refusal."""
+
+    def __init__(self, actor: Actor, action: str, resource: str) -> None:
+        super().__init__(f"{actor.username} may not {action} ({resource})")
+        self.actor, self.action, self.resource = actor, action, resource
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a user of an agency, with roles."""
+
+    user_id: int
+    username: str
+    agency_id: int
+    agency_code: str
+    agency_kind: str
+    roles: frozenset[str]
+
+    @classmethod
+    def of(cls, user: User) -> Actor:
+        return cls(
+            user_id=user.id,
+            username=user.username,
+            agency_id=user.agency_id,
+            agency_code=user.agency.code,
+            agency_kind=user.agency.kind,
+            roles=frozenset(user.roles),
+        )
+
+    @property
+    def is_hub_analyst(self) -> bool:
+        return self.agency_kind == AgencyKind.international_organisation and (
+            R.analyst in self.roles or R.coordinator in self.roles
+        )
+
+
+def allowed(actor: Actor, action: str) -> bool:
+    """Whether the actor's roles allow ``action`` (unknown actions are never allowed)."""
+    roles = POLICY.get(action)
+    return roles is not None and bool(actor.roles & {r.value for r in roles})
+
+
+def authorize(
+    session: Session,
+    actor: Actor,
+    action: str,
+    resource: str,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Allow ``action`` on ``resource`` or raise ``Forbidden``; the decision is audited either way.
+
+    An allowed action is audited in the caller's transaction, so it is logged exactly when the
+    work commits. A refusal rolls the work back; ``Hub.session`` then logs it on its own.
+    """
+    if not allowed(actor, action):
+        raise Forbidden(actor, action, resource)
+    audit.append(
+        session,
+        username=actor.username,
+        agency_code=actor.agency_code,
+        action=action,
+        resource=resource,
+        detail=detail,
+    )
+
+
+def audit_refusal(session: Session, actor: Actor, action: str, resource: str) -> None:
+    audit.append(
+        session,
+        username=actor.username,
+        agency_code=actor.agency_code,
+        action=action,
+        resource=resource,
+        outcome="refused",
+    )
+
+
+def visible_filter(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition selecting the records ``actor`` may read."""
+    if not allowed(actor, "record.read"):
+        return false()
+    own = StoredRecord.agency_id == actor.agency_id
+    partner = (StoredRecord.scope_level >= scope_level(SharingScope.partners)) & (
+        StoredRecord.share_with.contains(f";{actor.agency_code};", autoescape=True)
+    )
+    members = StoredRecord.scope_level >= scope_level(SharingScope.members)
+    clauses = [own, partner, members]
+    if actor.is_hub_analyst:
+        clauses.append(StoredRecord.scope_level >= scope_level(SharingScope.hub))
+    return or_(*clauses)

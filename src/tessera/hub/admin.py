@@ -1,0 +1,181 @@
+"""Agencies, users and API tokens.
+
+Administration from the command line runs as the local operator, who already holds the database;
+it is audited under the operator's name. The web hub will call the same functions with an
+authenticated admin ``Actor`` checked by ``tessera.hub.access``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tessera.hub import audit
+from tessera.hub.access import Actor
+from tessera.hub.models import Agency, AgencyKind, ApiToken, User, UserRole, utcnow
+from tessera.standard.codes import (
+    HandlingCode,
+    InformationCredibility,
+    SharingScope,
+    SourceReliability,
+)
+from tessera.standard.countries import country_code
+
+TOKEN_PREFIX = "tsr_"  # noqa: S105 - a marker that makes leaked tokens easy to scan for
+_hasher = PasswordHasher()
+
+
+class AdminError(ValueError):
+    """An administrative request that cannot be carried out, with the reason."""
+
+
+def _log(session: Session, operator: str, action: str, resource: str, **detail: object) -> None:
+    audit.append(session, username=operator, agency_code=None, action=action,
+                 resource=resource, detail=dict(detail))  # fmt: skip
+
+
+def create_agency(
+    session: Session,
+    operator: str,
+    *,
+    code: str,
+    name: str,
+    country: str,
+    kind: str,
+    handling_code: str = HandlingCode.H2,
+    source_reliability: str = SourceReliability.X,
+    information_credibility: str = InformationCredibility.four,
+    scope: str = SharingScope.partners,
+    partners: list[str] | None = None,
+) -> Agency:
+    """Register a member agency with its sharing defaults."""
+    iso = country_code(country)
+    if iso is None:
+        raise AdminError(f"unknown country {country!r}")
+    try:
+        kind = AgencyKind(kind)
+        handling_code = HandlingCode(handling_code)
+        source_reliability = SourceReliability(source_reliability)
+        information_credibility = InformationCredibility(information_credibility)
+        scope = SharingScope(scope)
+    except ValueError as exc:
+        raise AdminError(str(exc)) from None
+    if session.scalar(select(Agency).where(Agency.code == code)):
+        raise AdminError(f"agency {code!r} already exists")
+    agency = Agency(
+        code=code, name=name, country=iso, kind=kind, default_handling_code=handling_code,
+        default_source_reliability=source_reliability,
+        default_information_credibility=information_credibility, default_scope=scope,
+        partners=sorted(partners or []),
+    )  # fmt: skip
+    session.add(agency)
+    session.flush()
+    _log(session, operator, "agency.create", f"agency:{code}", kind=kind, country=iso)
+    return agency
+
+
+def get_agency(session: Session, code: str) -> Agency:
+    agency = session.scalar(select(Agency).where(Agency.code == code))
+    if agency is None:
+        raise AdminError(f"no agency {code!r}")
+    return agency
+
+
+def create_user(
+    session: Session,
+    operator: str,
+    *,
+    username: str,
+    agency_code: str,
+    roles: list[str],
+    password: str | None = None,
+) -> User:
+    """Add a user to an agency; passwords are stored as argon2 hashes."""
+    agency = get_agency(session, agency_code)
+    try:
+        checked = sorted({UserRole(r).value for r in roles})
+    except ValueError:
+        raise AdminError(
+            f"unknown role in {roles}; roles are {', '.join(r.value for r in UserRole)}"
+        ) from None
+    if not checked:
+        raise AdminError("a user needs at least one role")
+    if session.scalar(select(User).where(User.username == username)):
+        raise AdminError(f"user {username!r} already exists")
+    if password is not None and len(password) < 10:
+        raise AdminError("a password needs at least 10 characters")
+    user = User(username=username, agency=agency, roles=checked,
+                password_hash=_hasher.hash(password) if password else None)  # fmt: skip
+    session.add(user)
+    session.flush()
+    _log(session, operator, "user.create", f"user:{username}", agency=agency_code, roles=checked)
+    return user
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active:
+        raise AdminError(f"no active user {username!r}")
+    return user
+
+
+def actor(session: Session, username: str) -> Actor:
+    return Actor.of(get_user(session, username))
+
+
+def check_password(session: Session, username: str, password: str) -> User | None:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active or not user.password_hash:
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except VerificationError:
+        return None
+    return user
+
+
+def _token_hash(token: str) -> str:
+    # Tokens are 256-bit random strings, so a fast hash is enough; no salt is needed.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(
+    session: Session, operator: str, username: str, name: str, days: int | None = 365
+) -> str:
+    """A new API token for ``username``; only its hash is stored, so it is shown once."""
+    user = get_user(session, username)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires = utcnow() + dt.timedelta(days=days) if days else None
+    session.add(ApiToken(user_id=user.id, name=name, token_hash=_token_hash(token),
+                         prefix=token[:10], expires_at=expires))  # fmt: skip
+    session.flush()
+    _log(session, operator, "token.issue", f"user:{username}", name=name, prefix=token[:10])
+    return token
+
+
+def revoke_token(session: Session, operator: str, prefix: str) -> None:
+    token = session.scalar(select(ApiToken).where(ApiToken.prefix == prefix))
+    if token is None:
+        raise AdminError(f"no token starting {prefix!r}")
+    token.revoked_at = utcnow()
+    _log(session, operator, "token.revoke", f"user:{token.user.username}", prefix=prefix)
+
+
+def authenticate_token(session: Session, token: str) -> User | None:
+    """The user a token belongs to, unless it is unknown, revoked or expired."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    if row is None or row.revoked_at is not None:
+        return None
+    expires = row.expires_at
+    if expires is not None:
+        if expires.tzinfo is None:  # SQLite returns naive datetimes; they were written in UTC
+            expires = expires.replace(tzinfo=dt.UTC)
+        if expires < utcnow():
+            return None
+    return row.user if row.user.active else None

@@ -1,0 +1,178 @@
+"""Tables of the hub store (SQLAlchemy 2). The schema itself is created by Alembic migrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit key for volume.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AgencyKind(StrEnum):
+    police = "police"
+    prosecutor = "prosecutor"
+    fiu = "fiu"
+    labour_inspectorate = "labour_inspectorate"
+    border = "border"
+    ngo = "ngo"
+    international_organisation = "international_organisation"
+
+
+class UserRole(StrEnum):
+    submitter = "submitter"
+    analyst = "analyst"
+    coordinator = "coordinator"
+    auditor = "auditor"
+    admin = "admin"
+
+
+class Agency(Base):
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    kind: Mapped[str] = mapped_column(String(32))
+    default_handling_code: Mapped[str] = mapped_column(String(2), default="H2")
+    default_source_reliability: Mapped[str] = mapped_column(String(1), default="X")
+    default_information_credibility: Mapped[str] = mapped_column(String(1), default="4")
+    default_scope: Mapped[str] = mapped_column(String(16), default="partners")
+    partners: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    users: Mapped[list[User]] = relationship(back_populates="agency")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    roles: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    password_hash: Mapped[str | None] = mapped_column(String(200), default=None)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    agency: Mapped[Agency] = relationship(back_populates="users", lazy="joined")
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class Submission(Base):
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status: Mapped[str] = mapped_column(String(16))
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StoredRecord(Base):
+    """One version of one record. The current version of each (agency, ref) has is_current."""
+
+    __tablename__ = "records"
+    __table_args__ = (
+        UniqueConstraint("agency_id", "ref", "version", name="uq_records_version"),
+        Index("ix_records_current", "agency_id", "ref", "is_current"),
+        Index("ix_records_type", "record_type", "is_current"),
+        Index("ix_records_subject", "agency_id", "subject_ref"),
+        Index("ix_records_submission", "submission_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    record_type: Mapped[str] = mapped_column(String(32))
+    ref: Mapped[str] = mapped_column(String(128))
+    version: Mapped[int] = mapped_column(Integer)
+    is_current: Mapped[bool] = mapped_column(Boolean)
+    retracted: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[str] = mapped_column(String(300))
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    subject_ref: Mapped[str | None] = mapped_column(String(128))
+    # provenance
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    source_file: Mapped[str | None] = mapped_column(String(500))
+    source_sheet: Mapped[str | None] = mapped_column(String(100))
+    source_row: Mapped[int | None] = mapped_column(Integer)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # handling
+    handling_code: Mapped[str] = mapped_column(String(2))
+    source_reliability: Mapped[str] = mapped_column(String(1))
+    information_credibility: Mapped[str] = mapped_column(String(1))
+    # levels index SharingScope: 0 owner, 1 partners, 2 hub, 3 members
+    requested_level: Mapped[int] = mapped_column(Integer)
+    scope_level: Mapped[int] = mapped_column(Integer)
+    # set on victims' person records: the widest level their consent allows
+    consent_cap: Mapped[int | None] = mapped_column(Integer, default=None)
+    # ";A;B;" so that membership is a portable LIKE on every backend
+    share_with: Mapped[str] = mapped_column(String(1000), default=";")
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+
+
+class AuditEntry(Base):
+    """An append-only, hash-chained log entry (database triggers refuse updates and deletes)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[str] = mapped_column(String(40))
+    username: Mapped[str | None] = mapped_column(String(64))
+    agency_code: Mapped[str | None] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(64))
+    resource: Mapped[str] = mapped_column(String(300))
+    outcome: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

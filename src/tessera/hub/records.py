@@ -1,0 +1,352 @@
+"""Records with provenance: versioned writes, retraction, consent bounds, reads through the gate.
+
+Nothing is overwritten: a re-submitted record whose content changed becomes a new version and the
+old one stays in the history; an unchanged one is counted and left alone. Every read goes through
+``tessera.hub.access``, which filters by sharing scope and writes the audit entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from tessera.hub import access, audit
+from tessera.hub.access import Actor, scope_level
+from tessera.hub.models import Agency, StoredRecord, utcnow
+from tessera.standard.codes import Consent, SharingScope
+from tessera.standard.records import Person, Record
+
+_HANDLING = ("handling_code", "source_reliability", "information_credibility", "sharing_scope",
+             "share_with")  # fmt: skip
+_MAX_LEVEL = scope_level(SharingScope.members)
+
+
+class NotFound(LookupError):
+    """No record the actor may see has this reference (absent and hidden look the same)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """A validated record and where it came from."""
+
+    record: Record
+    source_file: str | None = None
+    source_sheet: str | None = None
+    source_row: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """An incoming record that cannot be written, and why (reported like a rejected row)."""
+
+    incoming: Incoming
+    reason: str
+
+
+@dataclass
+class WriteCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+def consent_cap(record: Record) -> int | None:
+    """The widest sharing level a victim's consent allows; None when consent does not apply."""
+    if not isinstance(record, Person) or not record.is_victim:
+        return None
+    if record.consent == Consent.given:
+        return None
+    if record.consent == Consent.refused:
+        return scope_level(SharingScope.owner)
+    return scope_level(SharingScope.partners)
+
+
+def _row(agency: Agency, item: Incoming, *, user_id: int | None, submission_id: int | None,
+         received_at: dt.datetime) -> dict[str, Any]:  # fmt: skip
+    record = item.record
+    data = record.model_dump(mode="json", exclude=set(_HANDLING))
+    handling = {
+        "handling_code": str(record.handling_code or agency.default_handling_code),
+        "source_reliability": str(record.source_reliability or agency.default_source_reliability),
+        "information_credibility": str(
+            record.information_credibility or agency.default_information_credibility
+        ),
+        "requested_level": scope_level(record.sharing_scope or agency.default_scope),
+    }
+    partners = record.share_with or tuple(agency.partners)
+    share_with = ";" + "".join(f"{code};" for code in sorted(partners))
+    digest = hashlib.sha256(
+        json.dumps([data, handling, share_with], sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+    cap = consent_cap(record)
+    subject_field = record.SUBJECT
+    level = handling["requested_level"]
+    return {
+        "agency_id": agency.id,
+        "record_type": record.record_type,
+        "ref": record.ref,
+        "is_current": True,
+        "retracted": False,
+        "title": record.title()[:300],
+        "data": data,
+        "content_hash": digest,
+        "subject_ref": getattr(record, subject_field) if subject_field else None,
+        "submission_id": submission_id,
+        "submitted_by": user_id,
+        "source_file": item.source_file,
+        "source_sheet": item.source_sheet,
+        "source_row": item.source_row,
+        "received_at": received_at,
+        "scope_level": level if cap is None else min(level, cap),
+        "consent_cap": cap,
+        "share_with": share_with,
+        **handling,
+    }
+
+
+def write_batch(
+    session: Session,
+    agency: Agency,
+    items: Sequence[Incoming],
+    *,
+    user_id: int | None,
+    submission_id: int | None,
+) -> WriteCounts:
+    """Write a batch of one agency's records as new records or new versions."""
+    counts = WriteCounts()
+    now = utcnow()
+    current = {
+        row.ref: row
+        for row in session.execute(
+            select(
+                StoredRecord.id,
+                StoredRecord.ref,
+                StoredRecord.version,
+                StoredRecord.record_type,
+                StoredRecord.content_hash,
+                StoredRecord.retracted,
+            ).where(
+                StoredRecord.agency_id == agency.id,
+                StoredRecord.is_current.is_(True),
+                StoredRecord.ref.in_([i.record.ref for i in items]),
+            )
+        )
+    }
+    inserts: list[dict[str, Any]] = []
+    superseded: list[int] = []
+    for item in items:
+        row = _row(agency, item, user_id=user_id, submission_id=submission_id, received_at=now)
+        old = current.get(item.record.ref)
+        if old is None:
+            row["version"] = 1
+            counts.created += 1
+        elif old.record_type != row["record_type"]:
+            counts.conflicts.append(
+                Conflict(item, f"ref {old.ref!r} already names a {old.record_type} record")
+            )
+            continue
+        elif old.content_hash == row["content_hash"] and not old.retracted:
+            counts.unchanged += 1
+            continue
+        else:
+            row["version"] = old.version + 1
+            superseded.append(old.id)
+            counts.updated += 1
+        inserts.append(row)
+    if superseded:
+        session.execute(
+            update(StoredRecord).where(StoredRecord.id.in_(superseded)).values(is_current=False)
+        )
+    if inserts:
+        session.execute(insert(StoredRecord), inserts)
+    return counts
+
+
+def apply_consent(session: Session, agency_id: int) -> int:
+    """Bound every current record about a victim by that victim's consent; returns rows changed.
+
+    Run after each load, since a victim's person record and the records about them (phones,
+    movements, documents…) may arrive in any order or in different submissions.
+    """
+    person = aliased(StoredRecord)
+    cap = (
+        select(person.consent_cap)
+        .where(
+            person.agency_id == StoredRecord.agency_id,
+            person.ref == StoredRecord.subject_ref,
+            person.is_current.is_(True),
+            person.record_type == "person",
+        )
+        .scalar_subquery()
+    )
+    bound = func.coalesce(cap, _MAX_LEVEL)
+    effective = case((StoredRecord.requested_level <= bound, StoredRecord.requested_level),
+                     else_=bound)  # fmt: skip
+    result = session.execute(
+        update(StoredRecord)
+        .where(
+            StoredRecord.agency_id == agency_id,
+            StoredRecord.is_current.is_(True),
+            StoredRecord.subject_ref.is_not(None),
+            StoredRecord.record_type != "person",
+            StoredRecord.scope_level != effective,
+        )
+        .values(scope_level=effective)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _visible(actor: Actor, *, include_retracted: bool = False) -> Any:
+    clauses = [StoredRecord.is_current.is_(True), access.visible_filter(actor)]
+    if not include_retracted:
+        clauses.append(StoredRecord.retracted.is_(False))
+    return and_(*clauses)
+
+
+def list_records(
+    session: Session,
+    actor: Actor,
+    *,
+    record_type: str | None = None,
+    agency_code: str | None = None,
+    text: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    purpose: str | None = None,
+) -> list[StoredRecord]:
+    """Current records the actor may see, newest first; the read is audited with their ids."""
+    query = select(StoredRecord).where(_visible(actor))
+    if record_type:
+        query = query.where(StoredRecord.record_type == record_type)
+    if agency_code:
+        query = query.join(Agency, Agency.id == StoredRecord.agency_id).where(
+            Agency.code == agency_code
+        )
+    if text:
+        pattern = f"%{text.casefold()}%"
+        query = query.where(
+            or_(func.lower(StoredRecord.title).like(pattern), StoredRecord.ref == text)
+        )
+    rows = list(
+        session.scalars(
+            query.order_by(StoredRecord.id.desc()).limit(min(limit, 10_000)).offset(offset)
+        )
+    )
+    access.authorize(
+        session,
+        actor,
+        "record.read",
+        "records",
+        {
+            "filters": {"type": record_type, "agency": agency_code, "text": text},
+            "purpose": purpose,
+            "ids": [r.id for r in rows],
+        },
+    )
+    return rows
+
+
+def get_record(
+    session: Session, actor: Actor, agency_code: str, ref: str, *, purpose: str | None = None
+) -> StoredRecord:
+    """The current version of one record, if the actor may see it."""
+    row = session.scalars(
+        select(StoredRecord)
+        .join(Agency, Agency.id == StoredRecord.agency_id)
+        .where(Agency.code == agency_code, StoredRecord.ref == ref,
+               _visible(actor, include_retracted=True))  # fmt: skip
+    ).first()
+    resource = f"record:{agency_code}/{ref}"
+    if row is None:
+        if not access.allowed(actor, "record.read"):
+            raise access.Forbidden(actor, "record.read", resource)
+        audit.append(session, username=actor.username, agency_code=actor.agency_code,
+                     action="record.read", resource=resource, outcome="not_found")  # fmt: skip
+        raise NotFound(f"no record {agency_code}/{ref} that you may see")
+    access.authorize(session, actor, "record.read", resource, {"id": row.id, "purpose": purpose})
+    return row
+
+
+def history(session: Session, actor: Actor, agency_code: str, ref: str) -> list[StoredRecord]:
+    """Every version of a record the actor may see now, oldest first."""
+    current = get_record(session, actor, agency_code, ref)
+    access.authorize(session, actor, "record.history", f"record:{agency_code}/{ref}")
+    return list(
+        session.scalars(
+            select(StoredRecord)
+            .where(StoredRecord.agency_id == current.agency_id, StoredRecord.ref == ref)
+            .order_by(StoredRecord.version)
+        )
+    )
+
+
+def retract(session: Session, actor: Actor, ref: str, reason: str) -> StoredRecord:
+    """Withdraw one of the actor's own agency's records: a new, retracted version."""
+    resource = f"record:{actor.agency_code}/{ref}"
+    if not access.allowed(actor, "record.retract"):
+        raise access.Forbidden(actor, "record.retract", resource)
+    old = session.scalars(
+        select(StoredRecord).where(
+            StoredRecord.agency_id == actor.agency_id,
+            StoredRecord.ref == ref,
+            StoredRecord.is_current.is_(True),
+        )
+    ).first()
+    if old is None:
+        raise NotFound(f"your agency has no record {ref!r}")
+    if old.retracted:
+        raise ValueError(f"record {ref!r} is already retracted")
+    old.is_current = False
+    session.flush()
+    columns = {c.key: getattr(old, c.key) for c in StoredRecord.__table__.columns if c.key != "id"}
+    columns.update(version=old.version + 1, is_current=True, retracted=True,
+                   received_at=utcnow(), submitted_by=actor.user_id, submission_id=None)  # fmt: skip
+    session.execute(insert(StoredRecord).values(**columns))
+    access.authorize(session, actor, "record.retract", resource, {"reason": reason})
+    return old
+
+
+def purge_expired(
+    session: Session, actor: Actor, retention_days: dict[str, int], *, now: dt.datetime | None = None
+) -> dict[str, int]:
+    """Delete every version of records past their type's retention period; audited per type."""
+    resource = "records:retention"
+    if not access.allowed(actor, "record.purge"):
+        raise access.Forbidden(actor, "record.purge", resource)
+    now = now or utcnow()
+    purged: dict[str, int] = {}
+    for record_type, days in sorted(retention_days.items()):
+        cutoff = now - dt.timedelta(days=days)
+        expired = select(StoredRecord.agency_id, StoredRecord.ref).where(
+            StoredRecord.record_type == record_type,
+            StoredRecord.is_current.is_(True),
+            StoredRecord.received_at < cutoff,
+        )
+        keys = session.execute(expired).all()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            session.execute(
+                StoredRecord.__table__.delete().where(
+                    or_(*(and_(StoredRecord.agency_id == a, StoredRecord.ref == r)
+                          for a, r in chunk))  # fmt: skip
+                )
+            )
+        purged[record_type] = len(keys)
+    access.authorize(session, actor, "record.purge", resource,
+                     {"retention_days": retention_days, "purged": purged,
+                      "cutoff_from": now.isoformat()})  # fmt: skip
+    return purged
+
+
+def count_current(session: Session) -> int:
+    return int(session.scalar(select(func.count()).where(StoredRecord.is_current.is_(True))) or 0)
+

@@ -1,0 +1,119 @@
+"""Who sees what: sharing scopes, partners, hub analysts, victims' consent, roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tessera.hub import admin, records
+from tessera.hub.access import Forbidden
+from tessera.hub.models import AuditEntry
+from tessera.hub.records import Incoming, NotFound
+from tessera.standard.records import ANY_RECORD
+from tests.conftest import World
+
+
+def submit(world: World, agency: str, rows: list[dict[str, Any]]) -> None:
+    with world.hub.session() as s:
+        owner = admin.get_agency(s, agency)
+        items = [
+            Incoming(ANY_RECORD.validate_python(r, context={"country": owner.country}), "t.csv",
+                     None, n + 2)  # fmt: skip
+            for n, r in enumerate(rows)
+        ]
+        counts = records.write_batch(s, owner, items, user_id=None, submission_id=None)
+        assert not counts.conflicts
+        records.apply_consent(s, owner.id)
+
+
+def visible(world: World, username: str) -> set[str]:
+    with world.hub.session() as s:
+        return {r.ref for r in records.list_records(s, admin.actor(s, username))}
+
+
+def test_each_scope_reaches_exactly_its_audience(world: World) -> None:
+    submit(world, "UA-POL", [
+        {"record_type": "case", "ref": "C-own", "country": "UA", "sharing_scope": "owner"},
+        {"record_type": "case", "ref": "C-partners", "country": "UA", "sharing_scope": "partners"},
+        {"record_type": "case", "ref": "C-hub", "country": "UA", "sharing_scope": "hub"},
+        {"record_type": "case", "ref": "C-all", "country": "UA", "sharing_scope": "members"},
+    ])  # fmt: skip
+    assert visible(world, "ua_sub") == {"C-own", "C-partners", "C-hub", "C-all"}
+    assert visible(world, "md_an") == {"C-partners", "C-hub", "C-all"}
+    assert visible(world, "io_an") == {"C-hub", "C-all"}
+    assert visible(world, "de_an") == {"C-all"}
+
+
+def test_record_share_with_overrides_agency_partners(world: World) -> None:
+    submit(world, "UA-POL", [
+        {"record_type": "case", "ref": "C1", "country": "UA", "sharing_scope": "partners",
+         "share_with": "DE-FIU"},
+    ])  # fmt: skip
+    assert visible(world, "de_an") == {"C1"}
+    assert visible(world, "md_an") == set()
+
+
+def test_refused_consent_keeps_victim_and_their_records_with_owner(world: World) -> None:
+    submit(world, "UA-POL", [
+        {"record_type": "phone", "ref": "PH1", "owner_ref": "V1", "number": "+380501234567",
+         "sharing_scope": "members"},
+        {"record_type": "person", "ref": "V1", "name": "Olena Kovalenko", "roles": "victim",
+         "consent": "refused", "sharing_scope": "members"},
+        {"record_type": "person", "ref": "S1", "name": "Ivan Bondar", "roles": "suspect",
+         "sharing_scope": "members"},
+    ])  # fmt: skip
+    assert visible(world, "de_an") == {"S1"}
+    assert visible(world, "md_an") == {"S1"}
+    assert visible(world, "ua_sub") == {"PH1", "V1", "S1"}
+
+
+def test_unknown_consent_limits_victim_records_to_partners(world: World) -> None:
+    submit(world, "UA-POL", [
+        {"record_type": "person", "ref": "V1", "name": "Olena Kovalenko", "roles": "victim",
+         "sharing_scope": "members"},
+        {"record_type": "movement", "ref": "M1", "person_ref": "V1", "from_country": "UA",
+         "to_country": "PL", "sharing_scope": "members"},
+    ])  # fmt: skip
+    assert visible(world, "md_an") == {"V1", "M1"}
+    assert visible(world, "de_an") == set()
+
+
+def test_consent_given_later_widens_records_again(world: World) -> None:
+    victim = {"record_type": "person", "ref": "V1", "name": "Olena Kovalenko",
+              "roles": "victim", "sharing_scope": "members", "consent": "refused"}  # fmt: skip
+    move = {"record_type": "movement", "ref": "M1", "person_ref": "V1", "from_country": "UA",
+            "to_country": "PL", "sharing_scope": "members"}  # fmt: skip
+    submit(world, "UA-POL", [victim, move])
+    assert visible(world, "de_an") == set()
+    submit(world, "UA-POL", [{**victim, "consent": "given"}])
+    assert visible(world, "de_an") == {"V1", "M1"}
+
+
+def test_user_without_read_role_sees_nothing_and_is_refused(world: World) -> None:
+    submit(world, "UA-POL", [{"record_type": "case", "ref": "C1", "country": "UA"}])
+    with pytest.raises(Forbidden), world.hub.session() as s:
+        records.list_records(s, admin.actor(s, "ua_aud"))
+    with world.hub.session() as s:
+        refusals = s.query(AuditEntry).filter_by(username="ua_aud", outcome="refused").count()
+    assert refusals == 1
+
+
+def test_hidden_record_looks_absent_to_other_agency(world: World) -> None:
+    submit(world, "UA-POL", [{"record_type": "case", "ref": "C1", "country": "UA",
+                              "sharing_scope": "owner"}])  # fmt: skip
+    with pytest.raises(NotFound), world.hub.session() as s:
+        records.get_record(s, admin.actor(s, "de_an"), "UA-POL", "C1")
+    with world.hub.session() as s:
+        assert records.get_record(s, admin.actor(s, "ua_sub"), "UA-POL", "C1").ref == "C1"
+
+
+def test_every_read_is_audited_with_the_ids_returned(world: World) -> None:
+    submit(world, "UA-POL", [{"record_type": "case", "ref": "C1", "country": "UA",
+                              "sharing_scope": "members"}])  # fmt: skip
+    with world.hub.session() as s:
+        rows = records.list_records(s, admin.actor(s, "de_an"), purpose="screening")
+    with world.hub.session() as s:
+        entry = s.query(AuditEntry).filter_by(username="de_an", action="record.read").one()
+    assert f'"ids": [{rows[0].id}]' in entry.detail
+    assert '"purpose": "screening"' in entry.detail
