@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 
@@ -41,6 +42,11 @@ class Role(StrEnum):
     travelling_partner = "travelling_partner"
     kidnapper = "kidnapper"
     abuser = "abuser"
+    transferrer = "transferrer"
+    harbourer = "harbourer"
+    seller = "seller"
+    receiver = "receiver"
+    controller = "controller"
     other = "other"
 
 
@@ -184,6 +190,11 @@ class OrganizationKind(StrEnum):
     ngo = "ngo"
     law_enforcement = "law_enforcement"
     government = "government"
+    local_government = "local_government"
+    immigration_service = "immigration_service"
+    health_service = "health_service"
+    legal_service = "legal_service"
+    school = "school"
     other = "other"
 
 
@@ -349,6 +360,11 @@ HTCDS: dict[type[StrEnum], tuple[str, dict[str, str]]] = {
             "travelling_partner": "TravellingPartner",
             "kidnapper": "Kidnapper",
             "abuser": "Abuser",
+            "transferrer": "TransferredIndividual",
+            "harbourer": "HarbouredIndividual",
+            "seller": "SoldIndividual",
+            "receiver": "ReceivedIndividual",
+            "controller": "ControlledIndividual",
             "other": "Other",
         },
     ),
@@ -477,6 +493,11 @@ HTCDS: dict[type[StrEnum], tuple[str, dict[str, str]]] = {
             "ngo": "NGO",
             "law_enforcement": "LawEnforcement",
             "government": "CentralGovernmentOrganisation",
+            "local_government": "LocalGovernmentOrganisation",
+            "immigration_service": "ImmigrationService",
+            "health_service": "HealthServiceOrganisation",
+            "legal_service": "LegalService",
+            "school": "SchoolOrCollege",
             "company": "CorporateBusiness",
         },
     ),
@@ -514,7 +535,7 @@ CODE_LISTS: dict[str, type[StrEnum]] = {
 _SYNONYMS: dict[type[StrEnum], dict[str, str]] = {
     Gender: {"f": "female", "m": "male", "w": "female", "woman": "female", "man": "male",
              "u": "unknown", "x": "non_conforming"},
-    Role: {"intermediary": "recruiter", "travel_agent": "broker", "controller": "exploiter",
+    Role: {"intermediary": "recruiter", "travel_agent": "broker",
            "trafficker": "suspect", "offender": "suspect", "perpetrator": "suspect"},
     Consent: {"yes": "given", "true": "given", "1": "given", "y": "given",
               "no": "refused", "false": "refused", "0": "refused", "n": "refused"},
@@ -551,6 +572,11 @@ def parse_code(enum: type[StrEnum], value: Any) -> Any:
     """
     if isinstance(value, enum) or not isinstance(value, str):
         return value
+    return _lookup(enum, value)
+
+
+@lru_cache(maxsize=8192)
+def _lookup(enum: type[StrEnum], value: str) -> str:
     aliases = _ALIAS_CACHE.get(enum)
     if aliases is None:
         aliases = _ALIAS_CACHE[enum] = _aliases(enum)

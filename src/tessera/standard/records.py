@@ -25,6 +25,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    JsonValue,
     TypeAdapter,
     model_validator,
 )
@@ -58,7 +59,8 @@ def _code(enum: type[StrEnum]) -> Any:
 
 
 def _codes(enum: type[StrEnum]) -> Any:
-    return Annotated[tuple[_code(enum), ...], BeforeValidator(split_list)]
+    # a type built at run time, which mypy cannot read as a type expression
+    return Annotated[tuple[_code(enum), ...], BeforeValidator(split_list)]  # type: ignore[misc]
 
 
 _REF = re.compile(r"^[^\s;][^;]{0,127}$")
@@ -88,7 +90,7 @@ Text = Annotated[str, Field(max_length=10_000)]
 
 def meta(description: str, *, htcds: str | None = None, ftm: str | None = None, **kw: Any) -> Any:
     """A field with its description and its HTCDS column and FtM property, where they exist."""
-    extra = {k: v for k, v in (("htcds", htcds), ("ftm", ftm)) if v}
+    extra: dict[str, JsonValue] = {k: v for k, v in (("htcds", htcds), ("ftm", ftm)) if v}
     return Field(description=description, json_schema_extra=extra or None, **kw)
 
 

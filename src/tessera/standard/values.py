@@ -1,4 +1,4 @@
-"""Value types that own their cleaning: names, partial dates, ages, phones, IBANs, countries, e-mails.
+"""Value types that own their cleaning: names, dates, ages, phones, IBANs, countries, e-mails.
 
 Each type is a small frozen model holding the raw value exactly as the agency wrote it beside
 its cleaned form. A type is built from a plain string by ``parse``; records accept either that
@@ -22,6 +22,11 @@ from anyascii import anyascii
 from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
 
 from tessera.standard.countries import country_code
+
+# Cleaning is deterministic, and files repeat values (countries, dates, codes): remember the
+# cleaned fields of recent inputs. Bounded, and cleared whole when full to stay cheap.
+_PARSED: dict[tuple[type, str, str | None], dict[str, Any]] = {}
+_PARSED_MAX = 200_000
 
 
 class Value(BaseModel):
@@ -52,7 +57,14 @@ class Value(BaseModel):
         text = data.strip()
         if not text:
             raise ValueError("empty value")
-        return cls._fields(text, info.context if isinstance(info.context, dict) else None)
+        context = info.context if isinstance(info.context, dict) else None
+        key = (cls, text, (context or {}).get("country"))
+        fields = _PARSED.get(key)
+        if fields is None:
+            if len(_PARSED) >= _PARSED_MAX:
+                _PARSED.clear()
+            fields = _PARSED[key] = cls._fields(text, context)
+        return fields
 
     def __str__(self) -> str:
         return self.raw
@@ -184,15 +196,15 @@ def _name_fields(
     parts = tuple(t for t in (normalise_token(x) for x in latin.split()) if t)
     if not parts:
         raise ValueError(f"no letters in name {raw!r}")
-    return dict(
-        raw=raw,
-        script=script or detect_script(display),
-        latin=latin,
-        given=given,
-        family=family,
-        normalised=" ".join(parts),
-        parts=parts,
-    )
+    return {
+        "raw": raw,
+        "script": script or detect_script(display),
+        "latin": latin,
+        "given": given,
+        "family": family,
+        "normalised": " ".join(parts),
+        "parts": parts,
+    }
 
 
 def _clean_part(text: str | None) -> str | None:
@@ -272,7 +284,7 @@ class PartialDate(Value):
                 dt.date(year, month, day)
             except ValueError:
                 raise ValueError(f"no such day: {raw!r}") from None
-        return dict(raw=raw, year=year, month=month, day=day)
+        return {"raw": raw, "year": year, "month": month, "day": day}
 
     @property
     def iso(self) -> str:
@@ -308,7 +320,7 @@ class AgeRange(Value):
             raise ValueError(f"age band {raw!r} ends before it starts")
         if low > 120 or (high or 0) > 120:
             raise ValueError(f"age {raw!r} out of range")
-        return dict(raw=raw, low=low, high=high)
+        return {"raw": raw, "low": low, "high": high}
 
 
 # --- identifiers --------------------------------------------------------------------------
@@ -333,11 +345,11 @@ class Phone(Value):
             raise ValueError(f"not a phone number: {raw!r}{hint}") from exc
         if not phonenumbers.is_possible_number(number):
             raise ValueError(f"impossible phone number: {raw!r}")
-        return dict(
-            raw=raw,
-            e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
-            country=phonenumbers.region_code_for_number(number),
-        )
+        return {
+            "raw": raw,
+            "e164": phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+            "country": phonenumbers.region_code_for_number(number),
+        }
 
 
 class Iban(Value):
@@ -356,12 +368,12 @@ class Iban(Value):
             iban = IBAN(raw)
         except SchwiftyException as exc:
             raise ValueError(f"invalid IBAN {raw!r}: {exc}") from None
-        return dict(
-            raw=raw,
-            iban=iban.compact,
-            country=iban.country_code,
-            bank_code=iban.bank_code or None,
-        )
+        return {
+            "raw": raw,
+            "iban": iban.compact,
+            "country": iban.country_code,
+            "bank_code": iban.bank_code or None,
+        }
 
 
 class Country(Value):
@@ -374,7 +386,7 @@ class Country(Value):
         code = country_code(raw)
         if code is None:
             raise ValueError(f"unknown country {raw!r} (use an ISO 3166 code or an English name)")
-        return dict(raw=raw, code=code)
+        return {"raw": raw, "code": code}
 
     def __str__(self) -> str:
         return self.code
@@ -394,7 +406,7 @@ class Email(Value):
         text = raw.strip().strip("<>").removeprefix("mailto:").casefold()
         if not _EMAIL.match(text):
             raise ValueError(f"not an e-mail address: {raw!r}")
-        return dict(raw=raw, address=text, domain=text.rpartition("@")[2])
+        return {"raw": raw, "address": text, "domain": text.rpartition("@")[2]}
 
 
 _DOC_NUMBER = re.compile(r"[^0-9A-Z]")
@@ -410,4 +422,4 @@ class DocumentNumber(Value):
         number = _DOC_NUMBER.sub("", to_latin(raw).upper())
         if len(number) < 4:
             raise ValueError(f"document number {raw!r} is too short")
-        return dict(raw=raw, number=number)
+        return {"raw": raw, "number": number}
