@@ -79,14 +79,28 @@ def world(hub: Hub) -> World:
     ua_sub (submitter+analyst), ua_aud (auditor), md_an, de_an (analysts), io_an (hub analyst),
     root (admin of IOM)."""
     with hub.session() as s:
-        admin.create_agency(s, "test", code="UA-POL", name="National Police of Ukraine",
-                            country="UA", kind="police", partners=["MD-NGO"])  # fmt: skip
-        admin.create_agency(s, "test", code="MD-NGO", name="Shelter Moldova", country="MD",
-                            kind="ngo", partners=["UA-POL"])  # fmt: skip
-        admin.create_agency(s, "test", code="DE-FIU", name="FIU Germany", country="DE",
-                            kind="fiu")  # fmt: skip
-        admin.create_agency(s, "test", code="IOM", name="IOM", country="CH",
-                            kind="international_organisation")  # fmt: skip
+        admin.create_agency(
+            s,
+            "test",
+            code="UA-POL",
+            name="National Police of Ukraine",
+            country="UA",
+            kind="police",
+            partners=["MD-NGO"],
+        )
+        admin.create_agency(
+            s,
+            "test",
+            code="MD-NGO",
+            name="Shelter Moldova",
+            country="MD",
+            kind="ngo",
+            partners=["UA-POL"],
+        )
+        admin.create_agency(s, "test", code="DE-FIU", name="FIU Germany", country="DE", kind="fiu")
+        admin.create_agency(
+            s, "test", code="IOM", name="IOM", country="CH", kind="international_organisation"
+        )
         for username, agency, roles in [
             ("ua_sub", "UA-POL", ["submitter", "analyst"]),
             ("ua_aud", "UA-POL", ["auditor"]),

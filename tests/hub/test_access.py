@@ -18,8 +18,12 @@ def submit(world: World, agency: str, rows: list[dict[str, Any]]) -> None:
     with world.hub.session() as s:
         owner = admin.get_agency(s, agency)
         items = [
-            Incoming(ANY_RECORD.validate_python(r, context={"country": owner.country}), "t.csv",
-                     None, n + 2)  # fmt: skip
+            Incoming(
+                ANY_RECORD.validate_python(r, context={"country": owner.country}),
+                "t.csv",
+                None,
+                n + 2,
+            )
             for n, r in enumerate(rows)
         ]
         counts = records.write_batch(s, owner, items, user_id=None, submission_id=None)
@@ -33,12 +37,21 @@ def visible(world: World, username: str) -> set[str]:
 
 
 def test_each_scope_reaches_exactly_its_audience(world: World) -> None:
-    submit(world, "UA-POL", [
-        {"record_type": "case", "ref": "C-own", "country": "UA", "sharing_scope": "owner"},
-        {"record_type": "case", "ref": "C-partners", "country": "UA", "sharing_scope": "partners"},
-        {"record_type": "case", "ref": "C-hub", "country": "UA", "sharing_scope": "hub"},
-        {"record_type": "case", "ref": "C-all", "country": "UA", "sharing_scope": "members"},
-    ])  # fmt: skip
+    submit(
+        world,
+        "UA-POL",
+        [
+            {"record_type": "case", "ref": "C-own", "country": "UA", "sharing_scope": "owner"},
+            {
+                "record_type": "case",
+                "ref": "C-partners",
+                "country": "UA",
+                "sharing_scope": "partners",
+            },
+            {"record_type": "case", "ref": "C-hub", "country": "UA", "sharing_scope": "hub"},
+            {"record_type": "case", "ref": "C-all", "country": "UA", "sharing_scope": "members"},
+        ],
+    )
     assert visible(world, "ua_sub") == {"C-own", "C-partners", "C-hub", "C-all"}
     assert visible(world, "md_an") == {"C-partners", "C-hub", "C-all"}
     assert visible(world, "io_an") == {"C-hub", "C-all"}
@@ -46,44 +59,100 @@ def test_each_scope_reaches_exactly_its_audience(world: World) -> None:
 
 
 def test_record_share_with_overrides_agency_partners(world: World) -> None:
-    submit(world, "UA-POL", [
-        {"record_type": "case", "ref": "C1", "country": "UA", "sharing_scope": "partners",
-         "share_with": "DE-FIU"},
-    ])  # fmt: skip
+    submit(
+        world,
+        "UA-POL",
+        [
+            {
+                "record_type": "case",
+                "ref": "C1",
+                "country": "UA",
+                "sharing_scope": "partners",
+                "share_with": "DE-FIU",
+            },
+        ],
+    )
     assert visible(world, "de_an") == {"C1"}
     assert visible(world, "md_an") == set()
 
 
 def test_refused_consent_keeps_victim_and_their_records_with_owner(world: World) -> None:
-    submit(world, "UA-POL", [
-        {"record_type": "phone", "ref": "PH1", "owner_ref": "V1", "number": "+380501234567",
-         "sharing_scope": "members"},
-        {"record_type": "person", "ref": "V1", "name": "Olena Kovalenko", "roles": "victim",
-         "consent": "refused", "sharing_scope": "members"},
-        {"record_type": "person", "ref": "S1", "name": "Ivan Bondar", "roles": "suspect",
-         "sharing_scope": "members"},
-    ])  # fmt: skip
+    submit(
+        world,
+        "UA-POL",
+        [
+            {
+                "record_type": "phone",
+                "ref": "PH1",
+                "owner_ref": "V1",
+                "number": "+380501234567",
+                "sharing_scope": "members",
+            },
+            {
+                "record_type": "person",
+                "ref": "V1",
+                "name": "Olena Kovalenko",
+                "roles": "victim",
+                "consent": "refused",
+                "sharing_scope": "members",
+            },
+            {
+                "record_type": "person",
+                "ref": "S1",
+                "name": "Ivan Bondar",
+                "roles": "suspect",
+                "sharing_scope": "members",
+            },
+        ],
+    )
     assert visible(world, "de_an") == {"S1"}
     assert visible(world, "md_an") == {"S1"}
     assert visible(world, "ua_sub") == {"PH1", "V1", "S1"}
 
 
 def test_unknown_consent_limits_victim_records_to_partners(world: World) -> None:
-    submit(world, "UA-POL", [
-        {"record_type": "person", "ref": "V1", "name": "Olena Kovalenko", "roles": "victim",
-         "sharing_scope": "members"},
-        {"record_type": "movement", "ref": "M1", "person_ref": "V1", "from_country": "UA",
-         "to_country": "PL", "sharing_scope": "members"},
-    ])  # fmt: skip
+    submit(
+        world,
+        "UA-POL",
+        [
+            {
+                "record_type": "person",
+                "ref": "V1",
+                "name": "Olena Kovalenko",
+                "roles": "victim",
+                "sharing_scope": "members",
+            },
+            {
+                "record_type": "movement",
+                "ref": "M1",
+                "person_ref": "V1",
+                "from_country": "UA",
+                "to_country": "PL",
+                "sharing_scope": "members",
+            },
+        ],
+    )
     assert visible(world, "md_an") == {"V1", "M1"}
     assert visible(world, "de_an") == set()
 
 
 def test_consent_given_later_widens_records_again(world: World) -> None:
-    victim = {"record_type": "person", "ref": "V1", "name": "Olena Kovalenko",
-              "roles": "victim", "sharing_scope": "members", "consent": "refused"}  # fmt: skip
-    move = {"record_type": "movement", "ref": "M1", "person_ref": "V1", "from_country": "UA",
-            "to_country": "PL", "sharing_scope": "members"}  # fmt: skip
+    victim = {
+        "record_type": "person",
+        "ref": "V1",
+        "name": "Olena Kovalenko",
+        "roles": "victim",
+        "sharing_scope": "members",
+        "consent": "refused",
+    }
+    move = {
+        "record_type": "movement",
+        "ref": "M1",
+        "person_ref": "V1",
+        "from_country": "UA",
+        "to_country": "PL",
+        "sharing_scope": "members",
+    }
     submit(world, "UA-POL", [victim, move])
     assert visible(world, "de_an") == set()
     submit(world, "UA-POL", [{**victim, "consent": "given"}])
@@ -100,8 +169,11 @@ def test_user_without_read_role_sees_nothing_and_is_refused(world: World) -> Non
 
 
 def test_hidden_record_looks_absent_to_other_agency(world: World) -> None:
-    submit(world, "UA-POL", [{"record_type": "case", "ref": "C1", "country": "UA",
-                              "sharing_scope": "owner"}])  # fmt: skip
+    submit(
+        world,
+        "UA-POL",
+        [{"record_type": "case", "ref": "C1", "country": "UA", "sharing_scope": "owner"}],
+    )
     with pytest.raises(NotFound), world.hub.session() as s:
         records.get_record(s, admin.actor(s, "de_an"), "UA-POL", "C1")
     with world.hub.session() as s:
@@ -109,8 +181,11 @@ def test_hidden_record_looks_absent_to_other_agency(world: World) -> None:
 
 
 def test_every_read_is_audited_with_the_ids_returned(world: World) -> None:
-    submit(world, "UA-POL", [{"record_type": "case", "ref": "C1", "country": "UA",
-                              "sharing_scope": "members"}])  # fmt: skip
+    submit(
+        world,
+        "UA-POL",
+        [{"record_type": "case", "ref": "C1", "country": "UA", "sharing_scope": "members"}],
+    )
     with world.hub.session() as s:
         rows = records.list_records(s, admin.actor(s, "de_an"), purpose="screening")
     with world.hub.session() as s:

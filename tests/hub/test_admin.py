@@ -33,8 +33,14 @@ def test_revoked_and_expired_tokens_are_refused(world: World) -> None:
 
 def test_password_is_hashed_with_argon2(world: World) -> None:
     with world.hub.session() as s:
-        admin.create_user(s, "test", username="pw", agency_code="UA-POL", roles=["analyst"],
-                          password="correct horse battery")  # fmt: skip
+        admin.create_user(
+            s,
+            "test",
+            username="pw",
+            agency_code="UA-POL",
+            roles=["analyst"],
+            password="correct horse battery",
+        )
     with world.hub.session() as s:
         stored = s.scalar(select(User.password_hash).where(User.username == "pw"))
         assert stored is not None and stored.startswith("$argon2")
@@ -42,13 +48,16 @@ def test_password_is_hashed_with_argon2(world: World) -> None:
         assert admin.check_password(s, "pw", "wrong horse battery") is None
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"roles": ["wizard"]}, "unknown role"),
-    ({"roles": []}, "at least one role"),
-    ({"agency_code": "XX"}, "no agency 'XX'"),
-    ({"username": "md_an"}, "already exists"),
-    ({"password": "short"}, "at least 10 characters"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"roles": ["wizard"]}, "unknown role"),
+        ({"roles": []}, "at least one role"),
+        ({"agency_code": "XX"}, "no agency 'XX'"),
+        ({"username": "md_an"}, "already exists"),
+        ({"password": "short"}, "at least 10 characters"),
+    ],
+)
 def test_bad_user_requests_are_refused_with_reason(
     world: World, kwargs: dict[str, object], message: str
 ) -> None:
@@ -60,8 +69,9 @@ def test_bad_user_requests_are_refused_with_reason(
 
 def test_agency_country_is_cleaned_and_checked(world: World) -> None:
     with world.hub.session() as s:
-        agency = admin.create_agency(s, "test", code="RO-BP", name="Border Police",
-                                     country="Roumanie", kind="border")  # fmt: skip
+        agency = admin.create_agency(
+            s, "test", code="RO-BP", name="Border Police", country="Roumanie", kind="border"
+        )
         assert agency.country == "RO"
         with pytest.raises(admin.AdminError, match="unknown country"):
             admin.create_agency(s, "test", code="X", name="X", country="Atlantis", kind="ngo")

@@ -13,8 +13,14 @@ from tessera.hub.db import Hub
 def _fill(hub: Hub, n: int) -> None:
     with hub.session() as s:
         for i in range(n):
-            audit.append(s, username="u", agency_code="A", action="record.read",
-                         resource=f"record:A/{i}", detail={"i": i})  # fmt: skip
+            audit.append(
+                s,
+                username="u",
+                agency_code="A",
+                action="record.read",
+                resource=f"record:A/{i}",
+                detail={"i": i},
+            )
 
 
 def _drop_guard(hub: Hub) -> None:
@@ -34,10 +40,13 @@ def test_intact_chain_verifies(hub: Hub) -> None:
     assert result.ok and result.entries == 5
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_log SET detail = '{}' WHERE id = 2",
-    "DELETE FROM audit_log WHERE id = 2",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_log SET detail = '{}' WHERE id = 2",
+        "DELETE FROM audit_log WHERE id = 2",
+    ],
+)
 def test_database_refuses_changes_to_the_log(hub: Hub, statement: str) -> None:
     _fill(hub, 3)
     with pytest.raises(DBAPIError, match="append-only"), hub.engine.begin() as conn:

@@ -66,8 +66,9 @@ def test_other_agency_cannot_retract(world: World) -> None:
 
 
 def test_purge_removes_expired_records_and_is_audited(world: World) -> None:
-    submit(world, "UA-POL", [CASE, {"record_type": "phone", "ref": "PH1",
-                                    "number": "+380501234567"}])  # fmt: skip
+    submit(
+        world, "UA-POL", [CASE, {"record_type": "phone", "ref": "PH1", "number": "+380501234567"}]
+    )
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=31)
     with world.hub.session() as s:
         purged = records.purge_expired(s, admin.actor(s, "root"), {"phone": 30}, now=later)

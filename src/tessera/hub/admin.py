@@ -36,8 +36,14 @@ class AdminError(ValueError):
 
 
 def _log(session: Session, operator: str, action: str, resource: str, **detail: object) -> None:
-    audit.append(session, username=operator, agency_code=None, action=action,
-                 resource=resource, detail=dict(detail))  # fmt: skip
+    audit.append(
+        session,
+        username=operator,
+        agency_code=None,
+        action=action,
+        resource=resource,
+        detail=dict(detail),
+    )
 
 
 def create_agency(
@@ -69,11 +75,16 @@ def create_agency(
     if session.scalar(select(Agency).where(Agency.code == code)):
         raise AdminError(f"agency {code!r} already exists")
     agency = Agency(
-        code=code, name=name, country=iso, kind=kind, default_handling_code=handling_code,
+        code=code,
+        name=name,
+        country=iso,
+        kind=kind,
+        default_handling_code=handling_code,
         default_source_reliability=source_reliability,
-        default_information_credibility=information_credibility, default_scope=scope,
+        default_information_credibility=information_credibility,
+        default_scope=scope,
         partners=sorted(partners or []),
-    )  # fmt: skip
+    )
     session.add(agency)
     session.flush()
     _log(session, operator, "agency.create", f"agency:{code}", kind=kind, country=iso)
@@ -110,8 +121,12 @@ def create_user(
         raise AdminError(f"user {username!r} already exists")
     if password is not None and len(password) < 10:
         raise AdminError("a password needs at least 10 characters")
-    user = User(username=username, agency=agency, roles=checked,
-                password_hash=_hasher.hash(password) if password else None)  # fmt: skip
+    user = User(
+        username=username,
+        agency=agency,
+        roles=checked,
+        password_hash=_hasher.hash(password) if password else None,
+    )
     session.add(user)
     session.flush()
     _log(session, operator, "user.create", f"user:{username}", agency=agency_code, roles=checked)
@@ -152,8 +167,15 @@ def issue_token(
     user = get_user(session, username)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires = utcnow() + dt.timedelta(days=days) if days else None
-    session.add(ApiToken(user_id=user.id, name=name, token_hash=_token_hash(token),
-                         prefix=token[:10], expires_at=expires))  # fmt: skip
+    session.add(
+        ApiToken(
+            user_id=user.id,
+            name=name,
+            token_hash=_token_hash(token),
+            prefix=token[:10],
+            expires_at=expires,
+        )
+    )
     session.flush()
     _log(session, operator, "token.issue", f"user:{username}", name=name, prefix=token[:10])
     return token

@@ -23,8 +23,13 @@ from tessera.hub.models import Agency, StoredRecord, utcnow
 from tessera.standard.codes import Consent, SharingScope
 from tessera.standard.records import Person, Record
 
-_HANDLING = ("handling_code", "source_reliability", "information_credibility", "sharing_scope",
-             "share_with")  # fmt: skip
+_HANDLING = (
+    "handling_code",
+    "source_reliability",
+    "information_credibility",
+    "sharing_scope",
+    "share_with",
+)
 _MAX_LEVEL = scope_level(SharingScope.members)
 
 
@@ -69,8 +74,14 @@ def consent_cap(record: Record) -> int | None:
     return scope_level(SharingScope.partners)
 
 
-def _row(agency: Agency, item: Incoming, *, user_id: int | None, submission_id: int | None,
-         received_at: dt.datetime) -> dict[str, Any]:  # fmt: skip
+def _row(
+    agency: Agency,
+    item: Incoming,
+    *,
+    user_id: int | None,
+    submission_id: int | None,
+    received_at: dt.datetime,
+) -> dict[str, Any]:
     record = item.record
     data = record.model_dump(mode="json", exclude=set(_HANDLING))
     handling = {
@@ -188,8 +199,9 @@ def apply_consent(session: Session, agency_id: int) -> int:
         .scalar_subquery()
     )
     bound = func.coalesce(cap, _MAX_LEVEL)
-    effective = case((StoredRecord.requested_level <= bound, StoredRecord.requested_level),
-                     else_=bound)  # fmt: skip
+    effective = case(
+        (StoredRecord.requested_level <= bound, StoredRecord.requested_level), else_=bound
+    )
     result = session.execute(
         update(StoredRecord)
         .where(
@@ -262,15 +274,24 @@ def get_record(
     row = session.scalars(
         select(StoredRecord)
         .join(Agency, Agency.id == StoredRecord.agency_id)
-        .where(Agency.code == agency_code, StoredRecord.ref == ref,
-               _visible(actor, include_retracted=True))  # fmt: skip
+        .where(
+            Agency.code == agency_code,
+            StoredRecord.ref == ref,
+            _visible(actor, include_retracted=True),
+        )
     ).first()
     resource = f"record:{agency_code}/{ref}"
     if row is None:
         if not access.allowed(actor, "record.read"):
             raise access.Forbidden(actor, "record.read", resource)
-        audit.append(session, username=actor.username, agency_code=actor.agency_code,
-                     action="record.read", resource=resource, outcome="not_found")  # fmt: skip
+        audit.append(
+            session,
+            username=actor.username,
+            agency_code=actor.agency_code,
+            action="record.read",
+            resource=resource,
+            outcome="not_found",
+        )
         raise NotFound(f"no record {agency_code}/{ref} that you may see")
     access.authorize(session, actor, "record.read", resource, {"id": row.id, "purpose": purpose})
     return row
@@ -308,15 +329,25 @@ def retract(session: Session, actor: Actor, ref: str, reason: str) -> StoredReco
     old.is_current = False
     session.flush()
     columns = {c.key: getattr(old, c.key) for c in StoredRecord.__table__.columns if c.key != "id"}
-    columns.update(version=old.version + 1, is_current=True, retracted=True,
-                   received_at=utcnow(), submitted_by=actor.user_id, submission_id=None)  # fmt: skip
+    columns.update(
+        version=old.version + 1,
+        is_current=True,
+        retracted=True,
+        received_at=utcnow(),
+        submitted_by=actor.user_id,
+        submission_id=None,
+    )
     session.execute(insert(StoredRecord).values(**columns))
     access.authorize(session, actor, "record.retract", resource, {"reason": reason})
     return old
 
 
 def purge_expired(
-    session: Session, actor: Actor, retention_days: dict[str, int], *, now: dt.datetime | None = None
+    session: Session,
+    actor: Actor,
+    retention_days: dict[str, int],
+    *,
+    now: dt.datetime | None = None,
 ) -> dict[str, int]:
     """Delete every version of records past their type's retention period; audited per type."""
     resource = "records:retention"
@@ -336,17 +367,24 @@ def purge_expired(
             chunk = keys[start : start + 500]
             session.execute(
                 StoredRecord.__table__.delete().where(
-                    or_(*(and_(StoredRecord.agency_id == a, StoredRecord.ref == r)
-                          for a, r in chunk))  # fmt: skip
+                    or_(
+                        *(
+                            and_(StoredRecord.agency_id == a, StoredRecord.ref == r)
+                            for a, r in chunk
+                        )
+                    )
                 )
             )
         purged[record_type] = len(keys)
-    access.authorize(session, actor, "record.purge", resource,
-                     {"retention_days": retention_days, "purged": purged,
-                      "cutoff_from": now.isoformat()})  # fmt: skip
+    access.authorize(
+        session,
+        actor,
+        "record.purge",
+        resource,
+        {"retention_days": retention_days, "purged": purged, "cutoff_from": now.isoformat()},
+    )
     return purged
 
 
 def count_current(session: Session) -> int:
     return int(session.scalar(select(func.count()).where(StoredRecord.is_current.is_(True))) or 0)
-
