@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import typer
 
+from tessera.cli import demo, hub, ingest, standard
+
 app = typer.Typer(
     name="tessera",
     help="Tessera: a shared intelligence hub for agencies fighting cross-border trafficking.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    add_completion=False,
 )
+app.command("demo")(demo.demo)
+app.command("init")(hub.init)
+app.command("ingest")(ingest.ingest)
+app.add_typer(hub.agency_app, name="agency")
+app.add_typer(hub.user_app, name="user")
+app.add_typer(hub.token_app, name="token")
+app.add_typer(hub.records_app, name="records")
+app.add_typer(hub.audit_app, name="audit")
+app.add_typer(standard.app, name="standard")
 
 
 def main() -> None:

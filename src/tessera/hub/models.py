@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from enum import StrEnum
 from typing import Any
 
@@ -24,6 +25,14 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit key for volume.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class RawJSON(str):
+    """JSON text already serialised (by pydantic); the engine stores it without re-encoding."""
+
+
+def json_serializer(value: Any) -> str:
+    return value if isinstance(value, RawJSON) else json.dumps(value, ensure_ascii=False)
 
 
 def utcnow() -> dt.datetime:

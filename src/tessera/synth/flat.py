@@ -278,6 +278,8 @@ def case_rows(rng: random.Random, n: int, agency_country: str) -> Iterator[dict[
 def _phone(rng: random.Random, country: str, *, national: bool) -> str:
     """A possible mobile number of ``country``, written nationally or internationally."""
     example = phonenumbers.example_number_for_type(country, PhoneNumberType.MOBILE)
+    if example is None:
+        raise ValueError(f"phonenumbers has no mobile example for {country}")
     digits = str(example.national_number)
     example.national_number = int(digits[:-6] + "".join(rng.choices("0123456789", k=6)))
     style = PhoneNumberFormat.NATIONAL if national else PhoneNumberFormat.INTERNATIONAL
