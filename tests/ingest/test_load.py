@@ -1,0 +1,113 @@
+"""Loading files into the hub: one transaction, same result in one process or two."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from tessera.hub import admin, records
+from tessera.hub.models import StoredRecord, Submission
+from tessera.ingest.load import LoadError, load_file
+from tessera.standard.workbook import xlsx_bytes
+from tessera.synth.flat import write_csv, write_jsonl
+from tests.conftest import World
+
+
+def _stored(world: World) -> list[tuple[str, str, int, str]]:
+    with world.hub.session() as s:
+        rows = s.execute(
+            select(
+                StoredRecord.ref,
+                StoredRecord.record_type,
+                StoredRecord.source_row,
+                StoredRecord.content_hash,
+            ).order_by(StoredRecord.ref)
+        ).all()
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["one-process", "two-processes"])
+def test_generated_file_loads_whole(world: World, tmp_path: Path, parallel: bool) -> None:
+    path = tmp_path / "ua.csv"
+    written = write_csv(path, 600, seed=4)
+    result = load_file(world.hub, path, username="ua_sub", parallel=parallel, batch_size=97)
+    assert result.status == "committed"
+    assert result.report.valid == written == result.created
+    assert sum(result.counts_by_type.values()) == written
+    assert len(_stored(world)) == written
+
+
+def test_one_and_two_processes_store_the_same(world: World, tmp_path: Path) -> None:
+    path = tmp_path / "ua.jsonl"
+    write_jsonl(path, 300, seed=9)
+    load_file(world.hub, path, username="ua_sub", parallel=False)
+    first = _stored(world)
+    with world.hub.session() as s:
+        s.execute(StoredRecord.__table__.delete())
+    load_file(world.hub, path, username="ua_sub", parallel=True, batch_size=50)
+    assert _stored(world) == first
+
+
+def test_reloading_the_same_file_changes_nothing(world: World, tmp_path: Path) -> None:
+    path = tmp_path / "ua.csv"
+    n = write_csv(path, 200, seed=4)
+    load_file(world.hub, path, username="ua_sub")
+    again = load_file(world.hub, path, username="ua_sub")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, n)
+    with world.hub.session() as s:
+        assert s.scalar(select(func.count()).select_from(Submission)) == 2
+
+
+def test_ref_of_another_type_is_rejected_with_its_row(world: World, tmp_path: Path) -> None:
+    first = tmp_path / "a.csv"
+    first.write_text("record_type,ref,country\ncase,X1,UA\n", encoding="utf-8")
+    second = tmp_path / "b.csv"
+    second.write_text(
+        "record_type,ref,name\nperson,P1,Ana Popa\nperson,X1,Ion Rusu\n", encoding="utf-8"
+    )
+    load_file(world.hub, first, username="ua_sub")
+    result = load_file(world.hub, second, username="ua_sub")
+    assert result.status == "rejected"
+    (rejection,) = result.report.rejections
+    assert (rejection.row, rejection.field, rejection.value) == (3, "ref", "X1")
+    assert "already names a case record" in rejection.reason
+    assert [r[0] for r in _stored(world)] == ["X1"]
+
+
+def test_filled_xlsx_template_loads(world: World, tmp_path: Path) -> None:
+    path = tmp_path / "filled.xlsx"
+    path.write_bytes(xlsx_bytes())
+    book = openpyxl.load_workbook(path)
+    header = [c.value for c in book["person"][1]]
+    row = {
+        "ref": "P-7",
+        "name": "Тарас Бондаренко",
+        "birth_date": "1979",
+        "roles": "recruiter",
+        "nationalities": "Україна",
+    }
+    book["person"].append([row.get(str(h)) for h in header])
+    book.save(path)
+    result = load_file(world.hub, path, username="ua_sub")
+    assert result.status == "committed", result.report.rejections
+    with world.hub.session() as s:
+        stored = records.get_record(s, admin.actor(s, "ua_sub"), "UA-POL", "P-7")
+    assert stored.source_sheet == "person" and stored.source_row == 2
+    assert stored.data["name"]["latin"] == "Taras Bondarenko"
+    assert stored.data["nationalities"] == [{"raw": "Україна", "code": "UA"}]
+
+
+def test_missing_file_is_a_clear_error(world: World, tmp_path: Path) -> None:
+    with pytest.raises(LoadError, match="no such file"):
+        load_file(world.hub, tmp_path / "nope.csv", username="ua_sub")
+
+
+def test_unreadable_format_is_a_clear_error(world: World, tmp_path: Path) -> None:
+    path = tmp_path / "notes.docx"
+    path.write_bytes(b"PK\x03\x04")
+    with pytest.raises(LoadError, match=r"notes\.docx"):
+        load_file(world.hub, path, username="ua_sub")
+    assert _stored(world) == []
