@@ -9,6 +9,7 @@ so that HTCDS workbooks load without a mapping file.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
@@ -573,6 +574,20 @@ def parse_code(enum: type[StrEnum], value: Any) -> Any:
     if isinstance(value, enum) or not isinstance(value, str):
         return value
     return _lookup(enum, value)
+
+
+def code_parser(enum: type[StrEnum]) -> Callable[[Any], Any]:
+    """``parse_code`` for one code list, answering the codes themselves with one lookup."""
+    exact = {member.value: member for member in enum if parse_code(enum, member.value) == member}
+
+    def parse(value: Any) -> Any:
+        if type(value) is str:
+            member = exact.get(value)
+            if member is not None:
+                return member
+        return parse_code(enum, value)
+
+    return parse
 
 
 @lru_cache(maxsize=8192)

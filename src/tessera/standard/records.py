@@ -15,7 +15,6 @@ import datetime as dt
 import re
 from decimal import Decimal
 from enum import StrEnum
-from functools import partial
 from typing import Annotated, Any, ClassVar, Literal
 
 import pycountry
@@ -25,10 +24,14 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     JsonValue,
     TypeAdapter,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 from tessera.standard import codes as c
 from tessera.standard.values import (
@@ -50,12 +53,15 @@ def split_list(value: Any) -> Any:
     if value is None:
         return ()
     if isinstance(value, str):
+        if LIST_SEPARATOR not in value:  # the usual cell: one value
+            value = value.strip()
+            return (value,) if value else ()
         return tuple(part.strip() for part in value.split(LIST_SEPARATOR) if part.strip())
     return value
 
 
 def _code(enum: type[StrEnum]) -> Any:
-    return Annotated[enum, BeforeValidator(partial(c.parse_code, enum))]
+    return Annotated[enum, BeforeValidator(c.code_parser(enum))]
 
 
 def _codes(enum: type[StrEnum]) -> Any:
@@ -64,23 +70,69 @@ def _codes(enum: type[StrEnum]) -> Any:
 
 
 _REF = re.compile(r"^[^\s;][^;]{0,127}$")
+_REF_MESSAGE = "a reference is 1-128 characters, without ';' or leading spaces"
 
 
 def _check_ref(value: str) -> str:
     value = value.strip()
     if not _REF.match(value):
-        raise ValueError("a reference is 1-128 characters, without ';' or leading spaces")
+        raise ValueError(_REF_MESSAGE)
     return value
+
+
+class _RefCheck:
+    """``_check_ref`` run by pydantic-core: same value, same error, no Python call per value.
+
+    The check runs in Rust for every reference that needs no more than pydantic's own stripping;
+    anything else (a refused reference, or one ending in the ASCII separators U+001C-U+001F,
+    which Python's ``strip`` removes and Rust's does not) goes to ``_check_ref`` itself.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        fast = core_schema.str_schema(
+            strip_whitespace=True,
+            max_length=128,
+            pattern=r"^[^\s;\x1c-\x1f](?:[^;]*[^;\s\x1c-\x1f])?$",
+        )
+        checked = core_schema.no_info_after_validator_function(
+            _check_ref, core_schema.str_schema(strip_whitespace=True)
+        )
+        return core_schema.chain_schema(
+            [
+                # a plain string's type check, and its error, as before
+                core_schema.str_schema(strip_whitespace=False),
+                core_schema.union_schema(
+                    [fast, checked],
+                    mode="left_to_right",
+                    # the one error _check_ref raises, for the value as written; the context
+                    # holds the exception, as for a raised one (typed str | int, takes any)
+                    custom_error_type="value_error",
+                    custom_error_context={"error": ValueError(_REF_MESSAGE)},  # type: ignore[dict-item]
+                ),
+            ]
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # described as the function it replaces, so schema generators see the same node
+        return handler(core_schema.no_info_after_validator_function(_check_ref,
+                                                                    core_schema.str_schema()))
 
 
 def _check_currency(value: str) -> str:
     code = value.strip().upper()
-    if pycountry.currencies.get(alpha_3=code) is None:
+    # the set answers for every real code; pycountry's own (case-folding) lookup for the rest
+    if code not in _CURRENCIES and pycountry.currencies.get(alpha_3=code) is None:
         raise ValueError(f"unknown currency {value!r} (use an ISO 4217 code such as EUR)")
     return code
 
 
-Ref = Annotated[str, AfterValidator(_check_ref)]
+_CURRENCIES = frozenset(currency.alpha_3.upper() for currency in pycountry.currencies)
+
+Ref = Annotated[str, _RefCheck()]
 Refs = Annotated[tuple[Ref, ...], BeforeValidator(split_list)]
 Currency = Annotated[str, AfterValidator(_check_currency)]
 Countries = Annotated[tuple[Country, ...], BeforeValidator(split_list)]

@@ -19,13 +19,20 @@ from typing import Any, ClassVar, Self
 
 import phonenumbers
 from anyascii import anyascii
-from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    model_validator,
+)
 
 from tessera.standard.countries import country_code
 
 # Cleaning is deterministic, and files repeat values (countries, dates, codes): remember the
-# cleaned fields of recent inputs. Bounded, and cleared whole when full to stay cheap.
-_PARSED: dict[tuple[type, str, str | None], dict[str, Any]] = {}
+# cleaned values of recent inputs. Bounded, and cleared whole when full to stay cheap. The
+# values are frozen, so one instance is safely shared by every record that wrote the same text.
+_PARSED: dict[tuple[type, str, str | None], Value] = {}
 _PARSED_MAX = 200_000
 
 
@@ -45,26 +52,32 @@ class Value(BaseModel):
     def _fields(cls, raw: str, context: dict[str, Any] | None) -> dict[str, Any]:
         raise NotImplementedError  # pragma: no cover - each value type defines it
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _from_raw(cls, data: Any, info: ValidationInfo) -> Any:
-        if isinstance(data, cls | dict):
-            return data
-        if isinstance(data, dt.datetime | dt.date | int | float):
-            data = _scalar_text(data)
-        if not isinstance(data, str):
-            raise ValueError(f"expected text, got {type(data).__name__}")
+    def _from_raw(cls, data: Any, handler: ValidatorFunctionWrapHandler,
+                  info: ValidationInfo) -> Any:
+        if type(data) is not str:  # text, the usual input, goes straight to the cache
+            if isinstance(data, cls | dict):
+                return handler(data)
+            if isinstance(data, dt.datetime | dt.date | int | float):
+                data = _scalar_text(data)
+            if not isinstance(data, str):
+                raise ValueError(f"expected text, got {type(data).__name__}")
         text = data.strip()
         if not text:
             raise ValueError("empty value")
-        context = info.context if isinstance(info.context, dict) else None
-        key = (cls, text, (context or {}).get("country"))
-        fields = _PARSED.get(key)
-        if fields is None:
+        context = info.context
+        if not isinstance(context, dict):
+            context = None
+        key = (cls, text, context.get("country") if context else None)
+        value = _PARSED.get(key)
+        if value is None:
+            # validated from its cleaned fields once; later inputs share the frozen instance
+            value = handler(cls._fields(text, context))
             if len(_PARSED) >= _PARSED_MAX:
                 _PARSED.clear()
-            fields = _PARSED[key] = cls._fields(text, context)
-        return fields
+            _PARSED[key] = value
+        return value
 
     def __str__(self) -> str:
         return self.raw
