@@ -178,6 +178,8 @@ def test_hidden_record_looks_absent_to_other_agency(world: World) -> None:
         records.get_record(s, admin.actor(s, "de_an"), "UA-POL", "C1")
     with world.hub.session() as s:
         assert records.get_record(s, admin.actor(s, "ua_sub"), "UA-POL", "C1").ref == "C1"
+        probe = s.query(AuditEntry).filter_by(username="de_an").one()
+    assert (probe.resource, probe.outcome) == ("record:UA-POL/C1", "not_found")
 
 
 def test_every_read_is_audited_with_the_ids_returned(world: World) -> None:

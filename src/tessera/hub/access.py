@@ -48,12 +48,22 @@ def scope_level(scope: str | SharingScope) -> int:
     return SCOPE_ORDER.index(SharingScope(scope))
 
 
-class Forbidden(PermissionError):
-    """The actor may not take this action. ``Hub.session`` audits the refusal."""
+class Refusal(Exception):
+    """An action that was not carried out. ``Hub.session`` rolls the work back and then
+    audits the refusal on its own, so probing for what one may not see leaves a trace."""
+
+    outcome = "refused"
+
+    def __init__(self, actor: Actor, action: str, resource: str, message: str) -> None:
+        super().__init__(message)
+        self.actor, self.action, self.resource = actor, action, resource
+
+
+class Forbidden(Refusal, PermissionError):
+    """The actor's roles do not allow the action."""
 
     def __init__(self, actor: Actor, action: str, resource: str) -> None:
-        super().__init__(f"{actor.username} may not {action} ({resource})")
-        self.actor, self.action, self.resource = actor, action, resource
+        super().__init__(actor, action, resource, f"{actor.username} may not {action} ({resource})")
 
 
 @dataclass(frozen=True)
@@ -105,25 +115,32 @@ def authorize(
     """
     if not allowed(actor, action):
         raise Forbidden(actor, action, resource)
+    log(session, actor, action, resource, detail=detail)
+
+
+def log(
+    session: Session,
+    actor: Actor,
+    action: str,
+    resource: str,
+    *,
+    outcome: str = "ok",
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Write the actor's action on ``resource`` to the audit log, with its outcome."""
     audit.append(
         session,
         username=actor.username,
         agency_code=actor.agency_code,
         action=action,
         resource=resource,
+        outcome=outcome,
         detail=detail,
     )
 
 
-def audit_refusal(session: Session, actor: Actor, action: str, resource: str) -> None:
-    audit.append(
-        session,
-        username=actor.username,
-        agency_code=actor.agency_code,
-        action=action,
-        resource=resource,
-        outcome="refused",
-    )
+def audit_refusal(session: Session, refusal: Refusal) -> None:
+    log(session, refusal.actor, refusal.action, refusal.resource, outcome=refusal.outcome)
 
 
 def visible_filter(actor: Actor) -> ColumnElement[bool]:

@@ -12,7 +12,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from tessera.hub.access import Forbidden, audit_refusal
+from tessera.hub.access import Refusal, audit_refusal
 from tessera.hub.models import json_serializer
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -78,14 +78,15 @@ class Hub:
     def session(self) -> Iterator[Session]:
         """A unit of work: committed when the block ends, rolled back if it raises.
 
-        A refused action rolls the work back, and its refusal is then audited on its own.
+        A refused action (forbidden, or asking for what one may not see) rolls the work back,
+        and the refusal is then audited on its own.
         """
         try:
             with self._sessions() as session, session.begin():
                 yield session
-        except Forbidden as refused:
+        except Refusal as refused:
             with self._sessions() as session, session.begin():
-                audit_refusal(session, refused.actor, refused.action, refused.resource)
+                audit_refusal(session, refused)
             raise
 
     @property

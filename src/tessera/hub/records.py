@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from tessera.hub import access, audit
+from tessera.hub import access
 from tessera.hub.access import Actor, scope_level
 from tessera.hub.models import Agency, RawJSON, StoredRecord, utcnow
 from tessera.standard.codes import Consent, SharingScope
@@ -30,11 +30,14 @@ _HANDLING = (
     "share_with",
 )
 _HANDLING_SET: set[str] = set(_HANDLING)
+SCOPE_LEVEL: dict[str, int] = {scope: scope_level(scope) for scope in SharingScope}
 _MAX_LEVEL = scope_level(SharingScope.members)
 
 
-class NotFound(LookupError):
+class NotFound(access.Refusal, LookupError):
     """No record the actor may see has this reference (absent and hidden look the same)."""
+
+    outcome = "not_found"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,22 +111,19 @@ def prepare(
     """The storage form of one incoming record; pure, so it can run in a worker process."""
     record = item.record
     data = record.model_dump_json(exclude=_HANDLING_SET)
-    requested = scope_level(record.sharing_scope) if record.sharing_scope else defaults.level
-    handling = {
-        "handling_code": str(record.handling_code or defaults.handling_code),
-        "source_reliability": str(record.source_reliability or defaults.source_reliability),
-        "information_credibility": str(
-            record.information_credibility or defaults.information_credibility
-        ),
-        "requested_level": requested,
-    }
+    requested = SCOPE_LEVEL[record.sharing_scope] if record.sharing_scope else defaults.level
+    handling_code = record.handling_code or defaults.handling_code
+    reliability = record.source_reliability or defaults.source_reliability
+    credibility = record.information_credibility or defaults.information_credibility
     share_with = (
         ";" + "".join(f"{code};" for code in sorted(record.share_with))
         if record.share_with
         else defaults.share_with
     )
-    # The record's own JSON (pydantic's serialiser: fields in declared order) plus its handling.
-    digest = hashlib.sha256(f"{data}|{sorted(handling.items())}|{share_with}".encode()).hexdigest()
+    # The record's own JSON (pydantic's serialiser: fields in declared order) and its handling.
+    digest = hashlib.sha256(
+        f"{data}|{handling_code}{reliability}{credibility}{requested}|{share_with}".encode()
+    ).hexdigest()
     cap = consent_cap(record)
     subject_field = record.SUBJECT
     return {
@@ -142,10 +142,13 @@ def prepare(
         "source_sheet": item.source_sheet,
         "source_row": item.source_row,
         "received_at": received_at,
-        "scope_level": requested if cap is None else min(requested, cap),
+        "handling_code": str(handling_code),
+        "source_reliability": str(reliability),
+        "information_credibility": str(credibility),
+        "requested_level": requested,
+        "scope_level": requested if cap is None or requested <= cap else cap,
         "consent_cap": cap,
         "share_with": share_with,
-        **handling,
     }
 
 
@@ -351,15 +354,9 @@ def get_record(
     if row is None:
         if not access.allowed(actor, "record.read"):
             raise access.Forbidden(actor, "record.read", resource)
-        audit.append(
-            session,
-            username=actor.username,
-            agency_code=actor.agency_code,
-            action="record.read",
-            resource=resource,
-            outcome="not_found",
+        raise NotFound(
+            actor, "record.read", resource, f"no record {agency_code}/{ref} that you may see"
         )
-        raise NotFound(f"no record {agency_code}/{ref} that you may see")
     access.authorize(session, actor, "record.read", resource, {"id": row.id, "purpose": purpose})
     return row
 
@@ -390,7 +387,7 @@ def retract(session: Session, actor: Actor, ref: str, reason: str) -> StoredReco
         )
     ).first()
     if old is None:
-        raise NotFound(f"your agency has no record {ref!r}")
+        raise NotFound(actor, "record.retract", resource, f"your agency has no record {ref!r}")
     if old.retracted:
         raise ValueError(f"record {ref!r} is already retracted")
     old.is_current = False

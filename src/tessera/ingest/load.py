@@ -12,6 +12,7 @@ the load runs close to twice as fast. The worker never touches the database.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing as mp
 import os
@@ -117,6 +118,7 @@ def _produce(job: _Job) -> Iterator[Message]:
 
 
 def _worker(job: _Job, out: mp.Queue[Message]) -> None:
+    _relax_gc()
     for message in _produce(job):
         out.put(message)
 
@@ -144,6 +146,13 @@ def _messages(job: _Job, parallel: bool) -> Iterator[Message]:
         if worker.is_alive():
             worker.terminate()
         worker.join()
+
+
+def _relax_gc() -> None:
+    """Collect cycles less often: a load makes millions of short-lived objects but few cycles,
+    and each full collection walks every object alive (about a tenth of the load's time)."""
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
 
 
 class _Abort(Exception):
@@ -182,6 +191,8 @@ def load_file(
         parallel = (os.cpu_count() or 1) > 1 and path.stat().st_size >= PARALLEL_MIN_BYTES
     sha = file_sha256(path)
     report = ValidationReport(file=path.name)
+    thresholds = gc.get_threshold()
+    _relax_gc()
     result = LoadResult(status="rejected", report=report)
     try:
         with hub.session() as session:
@@ -254,6 +265,9 @@ def load_file(
             )
     except admin.AdminError as exc:
         raise LoadError(str(exc)) from None
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
     return result
 
 
