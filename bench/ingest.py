@@ -37,7 +37,9 @@ def child(url: str, path: Path) -> None:
     start = time.perf_counter()
     result = load_file(hub, path, username="bench")
     seconds = time.perf_counter() - start
+    # The loader's own peak, and its reading worker's (a child process, ended by now).
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(
         json.dumps(
             {
@@ -46,9 +48,53 @@ def child(url: str, path: Path) -> None:
                 "rejected": result.report.rejected_rows,
                 "seconds": seconds,
                 "peak_mib": peak_mib,
+                "worker_mib": worker_mib,
             }
         )
     )
+
+
+def stages(path: Path) -> None:
+    """Time each stage of a load on one core, to show where the time goes."""
+    import gc
+
+    from tessera.hub import admin, records
+    from tessera.hub.db import Hub, upgrade
+    from tessera.ingest.readers import read_rows
+    from tessera.ingest.validate import Valid, validate_rows
+
+    gc.freeze()
+    timings: list[tuple[str, float]] = []
+    start = time.perf_counter()
+    rows = list(read_rows(path))
+    timings.append(("read", time.perf_counter() - start))
+    start = time.perf_counter()
+    valid = [v for v in validate_rows(rows, country="UA") if isinstance(v, Valid)]
+    timings.append(("validate", time.perf_counter() - start))
+    defaults = records.Defaults(1, "H2", "X", "4", 1, ";")
+    now = records.utcnow()
+    items = [records.Incoming(v.record, v.source.file, v.source.sheet, v.source.row) for v in valid]
+    start = time.perf_counter()
+    prepared = [
+        records.prepare(defaults, i, user_id=None, submission_id=None, received_at=now)
+        for i in items
+    ]
+    timings.append(("prepare", time.perf_counter() - start))
+    with tempfile.TemporaryDirectory() as tmp:
+        hub = Hub.open(f"sqlite:///{Path(tmp) / 'stages.sqlite'}")
+        upgrade(hub.engine)
+        with hub.session() as s:
+            agency = admin.create_agency(
+                s, "bench", code="UA", name="b", country="UA", kind="police"
+            )
+            for k in range(0, len(prepared), 5000):
+                batch = [{**row, "agency_id": agency.id} for row in prepared[k : k + 5000]]
+                if k == 0:
+                    start = time.perf_counter()
+                records.write_prepared(s, agency.id, batch)
+            timings.append(("write (SQLite)", time.perf_counter() - start))
+    for name, seconds in timings:
+        print(f"{name:16} {seconds / len(rows) * 1e6:6.1f} µs per record")
 
 
 def _postgres_schema_url(base: str) -> str:
@@ -65,6 +111,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--postgres", default=os.environ.get("TESSERA_TEST_POSTGRES_URL"))
+    parser.add_argument("--stages", action="store_true", help="also time each stage")
     args = parser.parse_args()
 
     from tessera.synth.flat import write_csv
@@ -95,8 +142,11 @@ def main() -> None:
             print(
                 f"{name:10} {r['records']:>8,} records in {r['seconds']:6.2f} s = "
                 f"{rate:>8,.0f} records/s ({verdict} the {FLOOR:,}/s floor), "
-                f"peak memory {r['peak_mib']:,.0f} MiB, status {r['status']}"
+                f"peak memory {r['peak_mib']:,.0f} MiB (reading worker "
+                f"{r['worker_mib']:,.0f} MiB), status {r['status']}"
             )
+        if args.stages:  # after the loads: a big parent would inflate their children's RSS
+            stages(csv_path)
 
 
 if __name__ == "__main__":
