@@ -60,6 +60,7 @@ def stages(path: Path) -> None:
 
     from tessera.hub import admin, records
     from tessera.hub.db import Hub, upgrade
+    from tessera.hub.models import utcnow
     from tessera.ingest.readers import read_rows
     from tessera.ingest.validate import Valid, validate_rows
 
@@ -72,7 +73,7 @@ def stages(path: Path) -> None:
     valid = [v for v in validate_rows(rows, country="UA") if isinstance(v, Valid)]
     timings.append(("validate", time.perf_counter() - start))
     defaults = records.Defaults(1, "H2", "X", "4", 1, ";")
-    now = records.utcnow()
+    now = utcnow()
     items = [records.Incoming(v.record, v.source.file, v.source.sheet, v.source.row) for v in valid]
     start = time.perf_counter()
     prepared = [

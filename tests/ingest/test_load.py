@@ -6,7 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from tessera.hub import admin, records
 from tessera.hub.models import StoredRecord, Submission
@@ -46,7 +46,7 @@ def test_one_and_two_processes_store_the_same(world: World, tmp_path: Path) -> N
     load_file(world.hub, path, username="ua_sub", parallel=False)
     first = _stored(world)
     with world.hub.session() as s:
-        s.execute(StoredRecord.__table__.delete())
+        s.execute(delete(StoredRecord))
     load_file(world.hub, path, username="ua_sub", parallel=True, batch_size=50)
     assert _stored(world) == first
 

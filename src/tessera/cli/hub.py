@@ -170,9 +170,11 @@ def records_list(
         for item in summaries:
             typer.echo(json.dumps(item, ensure_ascii=False))
         return
-    table = Table(*(summaries[0].keys() if summaries else ["records"]))
+    # The table keeps what fits a terminal; --json has every field.
+    shown = ("agency", "ref", "type", "version", "title", "handling_code", "scope", "source")
+    table = Table("agency", "ref", "type", "v", "title", "handling", "scope", "source")
     for item in summaries:
-        table.add_row(*(str(v) for v in item.values()))
+        table.add_row(*(str(item[key]) for key in shown))
     console.print(table)
     console.print(f"{len(summaries)} record(s)")
 
