@@ -194,3 +194,19 @@ def test_every_read_is_audited_with_the_ids_returned(world: World) -> None:
         entry = s.query(AuditEntry).filter_by(username="de_an", action="record.read").one()
     assert f'"ids": [{rows[0].id}]' in entry.detail
     assert '"purpose": "screening"' in entry.detail
+
+
+def test_relation_touching_a_victim_is_bounded_by_their_consent(world: World) -> None:
+    submit(world, "UA-POL", [
+        {"record_type": "person", "ref": "V1", "name": "Olena Kovalenko", "roles": "victim",
+         "consent": "refused"},
+        {"record_type": "person", "ref": "S1", "name": "Ivan Bondar", "roles": "recruiter",
+         "sharing_scope": "members"},
+        {"record_type": "relation", "ref": "L1", "kind": "recruited", "source_ref": "S1",
+         "target_ref": "V1", "details": "met her at the bus station", "sharing_scope": "members"},
+        {"record_type": "vehicle", "ref": "VH1", "owner_ref": "V1", "plate": "AA 1234 BC",
+         "sharing_scope": "members"},
+        {"record_type": "relation", "ref": "L2", "kind": "associate", "source_ref": "S1",
+         "target_ref": "S2", "sharing_scope": "members"},
+    ])  # fmt: skip
+    assert visible(world, "de_an") == {"S1", "L2"}

@@ -147,7 +147,9 @@ class StoredRecord(Base):
     title: Mapped[str] = mapped_column(String(300))
     data: Mapped[dict[str, Any]] = mapped_column(JSONType)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # the people (victims, if their consent applies) this record is about; see apply_consent
     subject_ref: Mapped[str | None] = mapped_column(String(128))
+    subject_ref2: Mapped[str | None] = mapped_column(String(128))
     # provenance
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
     submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

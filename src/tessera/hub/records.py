@@ -125,7 +125,7 @@ def prepare(
         f"{data}|{handling_code}{reliability}{credibility}{requested}|{share_with}".encode()
     ).hexdigest()
     cap = consent_cap(record)
-    subject_field = record.SUBJECT
+    subjects = [getattr(record, name) for name in record.SUBJECTS] + [None, None]
     return {
         "agency_id": defaults.agency_id,
         "record_type": record.record_type,
@@ -135,7 +135,8 @@ def prepare(
         "title": record.title()[:300],
         "data": RawJSON(data),
         "content_hash": digest,
-        "subject_ref": getattr(record, subject_field) if subject_field else None,
+        "subject_ref": subjects[0],
+        "subject_ref2": subjects[1],
         "submission_id": submission_id,
         "submitted_by": user_id,
         "source_file": item.source_file,
@@ -257,18 +258,22 @@ def apply_consent(session: Session, agency_id: int) -> int:
     Run after each load, since a victim's person record and the records about them (phones,
     movements, documents…) may arrive in any order or in different submissions.
     """
-    person = aliased(StoredRecord)
-    cap = (
-        select(person.consent_cap)
-        .where(
-            person.agency_id == StoredRecord.agency_id,
-            person.ref == StoredRecord.subject_ref,
-            person.is_current.is_(True),
-            person.record_type == "person",
+    def cap_of(subject: Any) -> Any:
+        person = aliased(StoredRecord)
+        cap = (
+            select(person.consent_cap)
+            .where(
+                person.agency_id == StoredRecord.agency_id,
+                person.ref == subject,
+                person.is_current.is_(True),
+                person.record_type == "person",
+            )
+            .scalar_subquery()
         )
-        .scalar_subquery()
-    )
-    bound = func.coalesce(cap, _MAX_LEVEL)
+        return func.coalesce(cap, _MAX_LEVEL)
+
+    first, second = cap_of(StoredRecord.subject_ref), cap_of(StoredRecord.subject_ref2)
+    bound = case((first <= second, first), else_=second)
     effective = case(
         (StoredRecord.requested_level <= bound, StoredRecord.requested_level), else_=bound
     )

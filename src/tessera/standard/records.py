@@ -175,8 +175,8 @@ class Record(BaseModel):
 
     # Which record types each *_ref field may point at.
     REFS: ClassVar[dict[str, tuple[str, ...]]] = {"case_ref": ("case",)}
-    # The person whose consent bounds how far this record may be shared.
-    SUBJECT: ClassVar[str | None] = None
+    # The people whose consent bounds how far this record may be shared (at most two).
+    SUBJECTS: ClassVar[tuple[str, ...]] = ()
     # What an analyst sees as the record's title.
     TITLE: ClassVar[tuple[str, ...]] = ("ref",)
 
@@ -282,7 +282,7 @@ class Person(Record):
     )
     notes: Text | None = meta("Free-text notes.", ftm="notes", default=None)
 
-    SUBJECT = "ref"
+    SUBJECTS = ("ref",)
     TITLE = ("name", "ref")
 
     @model_validator(mode="before")
@@ -339,7 +339,7 @@ class IdentityDocument(Record):
     expires: PartialDate | None = meta("Date of expiry.", ftm="endDate", default=None)
     suspected_forged: bool | None = meta("Suspected to be forged.", default=None)
     REFS = {**Record.REFS, "owner_ref": ("person",)}
-    SUBJECT = "owner_ref"
+    SUBJECTS = ("owner_ref",)
     TITLE = ("number",)
 
 
@@ -351,7 +351,7 @@ class PhoneNumber(Record):
     number: Phone = meta("The number as written; cleaned to E.164.", htcds="prs_MobilePhone",
                          ftm="phone")
     REFS = {**Record.REFS, "owner_ref": _OWNER}
-    SUBJECT = "owner_ref"
+    SUBJECTS = ("owner_ref",)
     TITLE = ("number",)
 
 
@@ -362,7 +362,7 @@ class EmailAddress(Record):
     owner_ref: Ref | None = meta("Who uses the address.", default=None)
     address: Email = meta("The address.", htcds="prs_Email", ftm="email")
     REFS = {**Record.REFS, "owner_ref": _OWNER}
-    SUBJECT = "owner_ref"
+    SUBJECTS = ("owner_ref",)
     TITLE = ("address",)
 
 
@@ -383,7 +383,7 @@ class SocialHandle(Record):
         "User name or handle, without '@'.", ftm="username"
     )
     REFS = {**Record.REFS, "owner_ref": _OWNER}
-    SUBJECT = "owner_ref"
+    SUBJECTS = ("owner_ref",)
     TITLE = ("handle",)
 
 
@@ -402,7 +402,7 @@ class Account(Record):
     currency: Currency | None = meta("Currency of the account.", ftm="currency", default=None)
     country: Country | None = meta("Country of the account.", ftm="country", default=None)
     REFS = {**Record.REFS, "owner_ref": _OWNER}
-    SUBJECT = "owner_ref"
+    SUBJECTS = ("owner_ref",)
     TITLE = ("iban", "account_number", "wallet_address", "ref")
 
     @model_validator(mode="after")
@@ -445,7 +445,7 @@ class Location(Record):
         "Longitude (WGS84).", htcds="prs_MailingLongitude", ftm="longitude", default=None
     )
     REFS = {**Record.REFS, "owner_ref": _OWNER}
-    SUBJECT = "owner_ref"
+    SUBJECTS = ("owner_ref",)
     TITLE = ("city", "country")
 
 
@@ -469,6 +469,7 @@ class Vehicle(Record):
     model: str | None = meta("Model.", ftm="model", default=None)
     colour: str | None = meta("Colour.", default=None)
     REFS = {**Record.REFS, "owner_ref": _OWNER}
+    SUBJECTS = ("owner_ref",)
     TITLE = ("plate",)
 
 
@@ -498,7 +499,7 @@ class Movement(Record):
         "transporter_ref": _OWNER,
         "vehicle_ref": ("vehicle",),
     }
-    SUBJECT = "person_ref"
+    SUBJECTS = ("person_ref",)
     TITLE = ("ref",)
 
 
@@ -523,7 +524,7 @@ class Recruitment(Record):
         "Industry of the job promised.", default=None
     )
     REFS = {**Record.REFS, "person_ref": ("person",), "recruiter_ref": _OWNER}
-    SUBJECT = "person_ref"
+    SUBJECTS = ("person_ref",)
 
 
 class Exploitation(Record):
@@ -556,7 +557,7 @@ class Exploitation(Record):
         "exploiter_ref": _OWNER,
         "site_ref": ("organization", "location"),
     }
-    SUBJECT = "person_ref"
+    SUBJECTS = ("person_ref",)
 
 
 class Transaction(Record):
@@ -605,6 +606,7 @@ class Relation(Record):
         "source_ref": ("person", "organization", "account", "phone", "vehicle"),
         "target_ref": ("person", "organization", "account", "phone", "vehicle"),
     }
+    SUBJECTS = ("source_ref", "target_ref")
 
     @model_validator(mode="after")
     def _not_self(self) -> Relation:
@@ -630,7 +632,7 @@ class Outcome(Record):
     currency: Currency | None = meta("Currency of the amount.", default=None)
     details: Text | None = meta("Details.", default=None)
     REFS = {**Record.REFS, "person_ref": ("person",)}
-    SUBJECT = "person_ref"
+    SUBJECTS = ("person_ref",)
 
     @model_validator(mode="after")
     def _amount_has_currency(self) -> Outcome:

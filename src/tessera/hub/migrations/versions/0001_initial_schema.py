@@ -151,6 +151,7 @@ def upgrade() -> None:
         ),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("subject_ref", sa.String(length=128), nullable=True),
+        sa.Column("subject_ref2", sa.String(length=128), nullable=True),
         sa.Column("submission_id", sa.Integer(), nullable=True),
         sa.Column("submitted_by", sa.Integer(), nullable=True),
         sa.Column("source_file", sa.String(length=500), nullable=True),
