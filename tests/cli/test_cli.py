@@ -172,6 +172,27 @@ def test_unknown_user_is_a_one_line_error(cli: CliRunner) -> None:
     assert result.output.strip() == "error: no active user 'nobody'"
 
 
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def test_killed_load_leaves_the_hub_as_it_was(db_url: str, tmp_path: Path) -> None:
     env = {**os.environ, "TESSERA_DATABASE_URL": db_url}
     tessera = [sys.executable, "-m", "tessera.cli"]
@@ -198,8 +219,14 @@ def test_killed_load_leaves_the_hub_as_it_was(db_url: str, tmp_path: Path) -> No
     )
     time.sleep(4)  # well into the load, far from its end
     assert proc.poll() is None, "the load finished before it could be killed"
+    workers = _children(proc.pid)
+    assert workers, "the load of a large file should run reading workers"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    deadline = time.monotonic() + 15
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in workers), "reading workers outlived the killed load"
     with hub.session() as s:
         assert count_current(s) == before
     verify = subprocess.run([*tessera, "audit", "verify"], env=env, capture_output=True)

@@ -29,11 +29,11 @@ def _stored(world: World) -> list[tuple[str, str, int, str]]:
     return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("parallel", [False, True], ids=["one-process", "two-processes"])
-def test_generated_file_loads_whole(world: World, tmp_path: Path, parallel: bool) -> None:
+@pytest.mark.parametrize("workers", [0, 1, 2], ids=["in-process", "one-worker", "two-workers"])
+def test_generated_file_loads_whole(world: World, tmp_path: Path, workers: int) -> None:
     path = tmp_path / "ua.csv"
     written = write_csv(path, 600, seed=4)
-    result = load_file(world.hub, path, username="ua_sub", parallel=parallel, batch_size=97)
+    result = load_file(world.hub, path, username="ua_sub", workers=workers, batch_size=97)
     assert result.status == "committed"
     assert result.report.valid == written == result.created
     assert sum(result.counts_by_type.values()) == written
@@ -43,12 +43,45 @@ def test_generated_file_loads_whole(world: World, tmp_path: Path, parallel: bool
 def test_one_and_two_processes_store_the_same(world: World, tmp_path: Path) -> None:
     path = tmp_path / "ua.jsonl"
     write_jsonl(path, 300, seed=9)
-    load_file(world.hub, path, username="ua_sub", parallel=False)
+    load_file(world.hub, path, username="ua_sub", workers=0)
     first = _stored(world)
     with world.hub.session() as s:
         s.execute(delete(StoredRecord))
-    load_file(world.hub, path, username="ua_sub", parallel=True, batch_size=50)
+    load_file(world.hub, path, username="ua_sub", workers=2, batch_size=50)
     assert _stored(world) == first
+
+
+@pytest.mark.parametrize("workers", [0, 2], ids=["in-process", "two-workers"])
+def test_faults_are_found_whichever_process_reads_them(
+    world: World, tmp_path: Path, workers: int
+) -> None:
+    # Batches of 40 rows alternate between the two workers: a bad row in batch 0 (worker 0's),
+    # and in batch 7 (worker 1's) a bad row and the duplicate of a ref first used in batch 0.
+    path = tmp_path / "ua.csv"
+    write_csv(path, 300, seed=9)
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    header, body = lines[0], lines[1:]
+    columns = header.split(",")
+    dup = next(line for line in body[:40] if line.startswith("person,"))
+    bad_phone = "phone," + ",".join(
+        {"ref": "PH-BAD", "number": "12"}.get(c, "") for c in columns[1:]
+    )
+    body[290:290] = [dup, bad_phone]
+    body[10:10] = [bad_phone.replace("PH-BAD", "PH-BAD2")]
+    first = body.index(dup) + 2
+    path.write_text("\n".join([header, *body]) + "\n", encoding="utf-8")
+    seen: list[int] = []
+    result = load_file(
+        world.hub, path, username="ua_sub", workers=workers, batch_size=40,
+        accept_valid=True, progress=seen.append,
+    )
+    found = [(r.row, r.field) for r in result.report.rejections]
+    assert found == [(12, "number"), (293, "ref"), (294, "number")]
+    assert "duplicate ref" in result.report.rejections[1].reason
+    assert f"(first at row {first})" in result.report.rejections[1].reason
+    assert result.status == "partial"
+    assert sum(seen) == path.stat().st_size
+    assert len(_stored(world)) == result.report.valid
 
 
 def test_reloading_the_same_file_changes_nothing(world: World, tmp_path: Path) -> None:

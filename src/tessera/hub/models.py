@@ -27,12 +27,9 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
-class RawJSON(str):
-    """JSON text already serialised (by pydantic); the engine stores it without re-encoding."""
-
-
 def json_serializer(value: Any) -> str:
-    return value if isinstance(value, RawJSON) else json.dumps(value, ensure_ascii=False)
+    """JSON as stored: non-ASCII text (names in their own script) kept readable."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def utcnow() -> dt.datetime:

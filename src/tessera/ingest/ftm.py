@@ -30,8 +30,6 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from followthemoney import model
-
 from tessera.ingest.mapping import READ_ERROR
 from tessera.standard import codes as c
 
@@ -52,6 +50,9 @@ _GENDER = {"other": "non_conforming"}
 
 def records(entity: dict[str, Any], skipped: Counter[str]) -> list[dict[str, Any]]:
     """The standard records for one FtM entity (as parsed JSON); [] when skipped."""
+    from followthemoney import model  # imported here: it takes half a second, and most loads
+    # (and every reading worker process) never see an FtM file
+
     schema = model.get(str(entity.get("schema") or ""))
     if schema is None:
         skipped[str(entity.get("schema") or "(no schema)")] += 1

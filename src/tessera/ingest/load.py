@@ -5,34 +5,46 @@ batches so memory stays flat; if any row is rejected (and ``accept_valid`` is of
 process dies, the transaction never commits and the hub is exactly as it was. A refused
 submission is still audited, in a transaction of its own, with its counts.
 
-On a machine with more than one core, a large file is read, validated and prepared in a worker
-process while this process writes the previous batch: the two halves cost about the same, so
-the load runs close to twice as fast. The worker never touches the database.
+On a machine with more than one core, a large file is read, validated and prepared by worker
+processes, alternate batches each, while this process writes: validating and preparing a row
+costs about twice what writing it does, so the load runs close to the speed of the single
+writer. The workers never touch the database.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import multiprocessing as mp
 import os
 import queue
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from tessera.hub import access, admin, audit
 from tessera.hub.db import Hub
 from tessera.hub.models import Submission, utcnow
-from tessera.hub.records import Defaults, Incoming, apply_consent, prepare, write_prepared
+from tessera.hub.records import (
+    Defaults,
+    Incoming,
+    apply_consent,
+    bound_by_known_consent,
+    prepare,
+    write_prepared,
+)
 from tessera.ingest.mapping import Mapping
 from tessera.ingest.readers import ReadError, ReadStats, read_rows
 from tessera.ingest.report import ValidationReport
-from tessera.ingest.validate import Rejection, Valid, validate_rows
+from tessera.ingest.validate import RefsSeen, Rejection, Valid, validate_row
 
 # Files smaller than this load in one process: starting a worker costs more than it saves.
 PARALLEL_MIN_BYTES = 4 << 20
+# Reading processes at most: beyond two, on the machines Tessera targets, the single writer is
+# the bottleneck and more readers only compete with it for cores.
+MAX_WORKERS = 2
 _POLL_SECONDS = 1.0
 
 
@@ -53,7 +65,12 @@ class LoadResult:
 
 @dataclass(frozen=True)
 class _Job:
-    """Everything the reading half needs; picklable, so it can run in a worker process."""
+    """Everything the reading half needs; picklable, so it can run in a worker process.
+
+    The file's rows are cut into batches of ``batch_size``; this job validates and prepares
+    batches ``part``, ``part + parts``, ``part + 2 * parts``… and only reads the others, to see
+    every ref (a ref used twice is refused wherever the two rows fall).
+    """
 
     path: Path
     fmt: str | None
@@ -64,25 +81,29 @@ class _Job:
     user_id: int
     submission_id: int
     batch_size: int
+    part: int = 0
+    parts: int = 1
 
 
-# Messages from the reading half: ("batch", rows, rejections, progress) then ("end", stats),
-# or ("error", message).
+# Messages from a reading half: ("batch", rows, rejections, units read so far) for each of its
+# batches, then ("end", stats); or ("error", message).
 Message = tuple[Any, ...]
 
 
 def _produce(job: _Job) -> Iterator[Message]:
     stats = ReadStats()
     now = utcnow()
-    advanced = 0
+    done = 0
 
     def progress(step: int) -> None:
-        nonlocal advanced
-        advanced += step
+        nonlocal done
+        done += step
 
+    refs = RefsSeen()
+    rows: list[dict[str, Any]] = []
+    rejected: list[list[Rejection]] = []
+    n = 0
     try:
-        rows: list[dict[str, Any]] = []
-        rejected: list[list[Rejection]] = []
         source = read_rows(
             job.path,
             record_type=job.record_type,
@@ -92,7 +113,11 @@ def _produce(job: _Job) -> Iterator[Message]:
             stats=stats,
             country=job.country,
         )
-        for item in validate_rows(source, country=job.country):
+        for n, row in enumerate(source, start=1):
+            if ((n - 1) // job.batch_size) % job.parts != job.part:
+                refs.check(row)
+                continue
+            item = validate_row(row, country=job.country, refs=refs)
             if isinstance(item, Valid):
                 incoming = Incoming(
                     item.record, item.source.file, item.source.sheet, item.source.row
@@ -108,44 +133,65 @@ def _produce(job: _Job) -> Iterator[Message]:
                 )
             else:
                 rejected.append(item)
-            if len(rows) + len(rejected) >= job.batch_size:
-                yield ("batch", rows, rejected, advanced)
-                rows, rejected, advanced = [], [], 0
-        yield ("batch", rows, rejected, advanced)
-        yield ("end", stats)
+            if n % job.batch_size == 0:
+                yield ("batch", rows, rejected, done)
+                rows, rejected = [], []
+        if (n // job.batch_size) % job.parts == job.part and n % job.batch_size:
+            yield ("batch", rows, rejected, done)
+        yield ("end", stats, done)
     except ReadError as exc:
         yield ("error", str(exc))
 
 
 def _worker(job: _Job, out: mp.Queue[Message]) -> None:
     _relax_gc()
+    parent = mp.parent_process()
     for message in _produce(job):
-        out.put(message)
+        while True:
+            try:
+                out.put(message, timeout=_POLL_SECONDS)
+                break
+            except queue.Full:
+                if parent is None or not parent.is_alive():  # the loader was killed: stop
+                    out.cancel_join_thread()
+                    return
 
 
-def _messages(job: _Job, parallel: bool) -> Iterator[Message]:
-    if not parallel:
+def _messages(job: _Job, parts: int) -> Iterator[Message]:
+    """The batches of ``job`` in file order, read by ``parts`` worker processes (0: in this one).
+
+    Batch ``k`` comes from worker ``k % parts``; every worker reads the whole file, so the first
+    worker that has no batch ``k`` to send says "end", and no later batch exists.
+    """
+    if parts < 1:
         yield from _produce(job)
         return
     ctx = mp.get_context("spawn")
-    channel: mp.Queue[Message] = ctx.Queue(maxsize=4)  # bounded: memory stays flat
-    worker = ctx.Process(target=_worker, args=(job, channel), daemon=True)
-    worker.start()
+    channels: list[mp.Queue[Message]] = [ctx.Queue(maxsize=3) for _ in range(parts)]  # bounded
+    workers = [
+        ctx.Process(target=_worker, args=(replace(job, part=k, parts=parts), channel), daemon=True)
+        for k, channel in enumerate(channels)
+    ]
+    for worker in workers:
+        worker.start()
     try:
-        while True:
-            try:
-                message = channel.get(timeout=_POLL_SECONDS)
-            except queue.Empty:
-                if not worker.is_alive():
-                    raise LoadError("the reading process stopped unexpectedly") from None
-                continue
+        for k in itertools.count():
+            channel, worker = channels[k % parts], workers[k % parts]
+            while True:
+                try:
+                    message = channel.get(timeout=_POLL_SECONDS)
+                    break
+                except queue.Empty:
+                    if not worker.is_alive():
+                        raise LoadError("a reading process stopped unexpectedly") from None
             yield message
             if message[0] in ("end", "error"):
                 return
     finally:
-        if worker.is_alive():
-            worker.terminate()
-        worker.join()
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
 
 
 def _relax_gc() -> None:
@@ -179,16 +225,20 @@ def load_file(
     accept_valid: bool = False,
     batch_size: int = 5000,
     progress: Callable[[int], None] | None = None,
-    parallel: bool | None = None,
+    workers: int | None = None,
 ) -> LoadResult:
     """Validate ``path`` and write its records as ``username``'s agency's, in one transaction.
 
-    ``parallel``: read in a worker process (default: for large files on multi-core machines).
+    ``workers``: how many processes read, validate and prepare rows while this one writes; 0
+    does it all here. By default, one per core (at most ``MAX_WORKERS``) for large files on
+    multi-core machines, none otherwise.
     """
     if not path.is_file():
         raise LoadError(f"no such file: {path}")
-    if parallel is None:
-        parallel = (os.cpu_count() or 1) > 1 and path.stat().st_size >= PARALLEL_MIN_BYTES
+    if workers is None:
+        cores = os.cpu_count() or 1
+        large = path.stat().st_size >= PARALLEL_MIN_BYTES
+        workers = min(cores, MAX_WORKERS) if cores > 1 and large else 0
     sha = file_sha256(path)
     report = ValidationReport(file=path.name)
     thresholds = gc.get_threshold()
@@ -227,18 +277,21 @@ def load_file(
                 submission.id,
                 batch_size,
             )
-            for message in _messages(job, parallel):
+            writer = _Writer(session, agency.id, path.name, report, result)
+            reported = 0  # progress units already passed on
+            for message in _messages(job, workers):
                 if message[0] == "error":
                     raise LoadError(message[1])
                 if message[0] == "end":
                     stats: ReadStats = message[1]
                     report.warnings.extend(stats.warnings)
                     report.skipped.update(stats.skipped)
-                    continue
-                _, rows, rejected, advanced = message
-                _write(session, agency.id, rows, rejected, report, result, path.name)
-                if progress is not None and advanced:
-                    progress(advanced)
+                else:
+                    _, rows, rejected, _done = message
+                    writer.write(rows, rejected)
+                if progress is not None and message[-1] > reported:
+                    progress(message[-1] - reported)
+                    reported = message[-1]
             if report.rejected_rows and not accept_valid:
                 raise _Abort
             apply_consent(session, agency.id)
@@ -271,41 +324,46 @@ def load_file(
     return result
 
 
-def _write(
-    session: Any,
-    agency_id: int,
-    rows: list[dict[str, Any]],
-    rejected: list[list[Rejection]],
-    report: ValidationReport,
-    result: LoadResult,
-    file_name: str,
-) -> None:
-    for rejections in rejected:
-        report.add(rejections)
-    if not rows:
-        return
-    counts = write_prepared(session, agency_id, rows)
-    result.created += counts.created
-    result.updated += counts.updated
-    result.unchanged += counts.unchanged
-    report.rows_read += len(rows)
-    report.valid += len(rows) - len(counts.conflicts)
-    for row in rows:
-        t = row["record_type"]
-        result.counts_by_type[t] = result.counts_by_type.get(t, 0) + 1
-    for conflict in counts.conflicts:
-        row = conflict.row
-        result.counts_by_type[row["record_type"]] -= 1
-        report.rows_read -= 1  # counted again below, as rejected
-        report.add(
-            [
-                Rejection(
-                    row["source_file"] or file_name,
-                    row["source_sheet"],
-                    row["source_row"] or 0,
-                    "ref",
-                    row["ref"],
-                    conflict.reason,
-                )
-            ]
-        )
+@dataclass
+class _Writer:
+    """Writes batches of one load in its transaction and keeps its report and counts."""
+
+    session: Any
+    agency_id: int
+    file_name: str
+    report: ValidationReport
+    result: LoadResult
+    caps: dict[str, int | None] = field(default_factory=dict)  # victims' consent, so far
+
+    def write(self, rows: list[dict[str, Any]], rejected: list[list[Rejection]]) -> None:
+        report, result = self.report, self.result
+        for rejections in rejected:
+            report.add(rejections)
+        if not rows:
+            return
+        bound_by_known_consent(rows, self.caps)
+        counts = write_prepared(self.session, self.agency_id, rows)
+        result.created += counts.created
+        result.updated += counts.updated
+        result.unchanged += counts.unchanged
+        report.rows_read += len(rows)
+        report.valid += len(rows) - len(counts.conflicts)
+        for row in rows:
+            t = row["record_type"]
+            result.counts_by_type[t] = result.counts_by_type.get(t, 0) + 1
+        for conflict in counts.conflicts:
+            row = conflict.row
+            result.counts_by_type[row["record_type"]] -= 1
+            report.rows_read -= 1  # counted again below, as rejected
+            report.add(
+                [
+                    Rejection(
+                        row["source_file"] or self.file_name,
+                        row["source_sheet"],
+                        row["source_row"] or 0,
+                        "ref",
+                        row["ref"],
+                        conflict.reason,
+                    )
+                ]
+            )

@@ -46,35 +46,52 @@ class Valid:
     record: Record
 
 
-def validate_row(row: SourceRow, *, country: str | None) -> Valid | list[Rejection]:
-    """Validate one row; ``country`` (the agency's) reads phone numbers written without prefix."""
-    return _validate(row, {"country": country} if country else None)
+def validate_row(
+    row: SourceRow, *, country: str | None, refs: RefsSeen | None = None
+) -> Valid | list[Rejection]:
+    """Validate one row; ``country`` (the agency's) reads phone numbers written without prefix.
+
+    With ``refs``, a ref already used earlier in the same file is refused too.
+    """
+    result = _validate(row, {"country": country} if country else None)
+    duplicate = refs.check(row) if refs is not None else None
+    if duplicate is None:
+        return result
+    return [*result, duplicate] if isinstance(result, list) else [duplicate]
 
 
 def validate_rows(
     rows: Iterable[SourceRow], *, country: str | None
 ) -> Iterator[Valid | list[Rejection]]:
     """Validate rows in order; also refuses a ``ref`` used twice within the same file."""
-    context = {"country": country} if country else None
-    # file -> ref -> where first seen: a row number, or (sheet, row) in a workbook. Kept lean
-    # because a million-row file keeps a million entries.
-    first_seen: dict[str, dict[str, int | tuple[str, int]]] = {}
+    refs = RefsSeen()
     for row in rows:
-        result = _validate(row, context)
+        yield validate_row(row, country=country, refs=refs)
+
+
+class RefsSeen:
+    """Where each ``ref`` of each file was first seen, to refuse a ref used twice.
+
+    Kept lean (a row number, or (sheet, row) in a workbook) because a million-row file keeps a
+    million entries.
+    """
+
+    def __init__(self) -> None:
+        self._first: dict[str, dict[str, int | tuple[str, int]]] = {}
+
+    def check(self, row: SourceRow) -> Rejection | None:
+        """Note ``row``'s ref; the rejection to add when an earlier row already used it."""
         ref = row.data.get("ref")
         if ref is None:
-            yield result
-            continue
+            return None
         key = ref.strip() if isinstance(ref, str) else _text(ref)
         here = row.row if row.sheet is None else (row.sheet, row.row)
-        seen = first_seen.setdefault(row.file, {}).setdefault(key, here)
+        seen = self._first.setdefault(row.file, {}).setdefault(key, here)
         if seen == here:
-            yield result
-            continue
+            return None
         sheet, line = (None, seen) if isinstance(seen, int) else seen
         where = f"row {line}" + (f" of sheet {sheet!r}" if sheet != row.sheet else "")
-        duplicate = _reject(row, "ref", ref, f"duplicate ref {key!r} (first at {where})")
-        yield [*result, duplicate] if isinstance(result, list) else [duplicate]
+        return _reject(row, "ref", ref, f"duplicate ref {key!r} (first at {where})")
 
 
 def _validate(row: SourceRow, context: dict[str, Any] | None) -> Valid | list[Rejection]:
