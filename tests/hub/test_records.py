@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import text
 
 from tessera.hub import admin, records
 from tessera.hub.access import Forbidden
 from tessera.hub.models import AuditEntry
+from tessera.standard.records import ANY_RECORD
 from tests.conftest import World
 from tests.hub.test_access import submit, visible
 
@@ -82,3 +84,28 @@ def test_purge_removes_expired_records_and_is_audited(world: World) -> None:
 def test_purge_needs_admin(world: World) -> None:
     with pytest.raises(Forbidden), world.hub.session() as s:
         records.purge_expired(s, admin.actor(s, "ua_sub"), {"phone": 0})
+
+
+def test_statistics_follow_the_table_as_a_load_grows_it(world: World) -> None:
+    # The load's own transaction sees statistics that count its rows once it has outgrown the
+    # last ones; without them PostgreSQL plans lookups for an empty table (see Statistics).
+    if world.hub.engine.dialect.name != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    with world.hub.session() as s:
+        owner = admin.get_agency(s, "UA-POL")
+        stats = records.Statistics(s)
+        rows = [
+            {"record_type": "phone", "ref": f"PH{n}", "number": f"+38050{n:07d}"}
+            for n in range(1500)
+        ]
+        items = [
+            records.Incoming(ANY_RECORD.validate_python(r, context={"country": "UA"}))
+            for r in rows
+        ]
+        for start in range(0, len(items), 500):
+            counts = records.write_batch(
+                s, owner, items[start : start + 500], user_id=None, submission_id=None
+            )
+            stats.grew(counts.created)
+        estimate = s.scalar(text("SELECT reltuples FROM pg_class WHERE oid = 'records'::regclass"))
+        assert estimate is not None and estimate >= 1000

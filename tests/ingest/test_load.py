@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import openpyxl
@@ -10,7 +11,7 @@ from sqlalchemy import delete, func, select
 
 from tessera.hub import admin, records
 from tessera.hub.models import StoredRecord, Submission
-from tessera.ingest.load import LoadError, load_file
+from tessera.ingest.load import LoadError, LoadResult, load_file
 from tessera.standard.workbook import xlsx_bytes
 from tessera.synth.flat import write_csv, write_jsonl
 from tests.conftest import World
@@ -84,6 +85,28 @@ def test_faults_are_found_whichever_process_reads_them(
     assert len(_stored(world)) == result.report.valid
 
 
+def test_a_load_started_from_a_thread_gets_its_workers_from_a_fork_server(
+    world: World, tmp_path: Path
+) -> None:
+    # With other threads alive (a web server's), the loader does not fork itself.
+    path = tmp_path / "ua.jsonl"
+    write_jsonl(path, 300, seed=9)
+    load_file(world.hub, path, username="ua_sub", workers=0)
+    first = _stored(world)
+    with world.hub.session() as s:
+        s.execute(delete(StoredRecord))
+    results: list[LoadResult] = []
+    thread = threading.Thread(
+        target=lambda: results.append(
+            load_file(world.hub, path, username="ua_sub", workers=2, batch_size=50)
+        )
+    )
+    thread.start()
+    thread.join()
+    assert results[0].worker_peak_kib > 0  # a worker process read the file
+    assert _stored(world) == first
+
+
 def test_reloading_the_same_file_changes_nothing(world: World, tmp_path: Path) -> None:
     path = tmp_path / "ua.csv"
     n = write_csv(path, 200, seed=4)
@@ -144,3 +167,33 @@ def test_unreadable_format_is_a_clear_error(world: World, tmp_path: Path) -> Non
     with pytest.raises(LoadError, match=r"notes\.docx"):
         load_file(world.hub, path, username="ua_sub")
     assert _stored(world) == []
+
+
+def test_consent_in_a_later_file_bounds_records_from_an_earlier_one(
+    world: World, tmp_path: Path
+) -> None:
+    phones = tmp_path / "phones.csv"
+    phones.write_text(
+        "record_type,ref,owner_ref,number,sharing_scope\n"
+        "phone,PH1,P1,+380501234567,members\n"
+        "phone,PH2,P2,+380501234568,members\n",
+        encoding="utf-8",
+    )
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "record_type,ref,name,roles,consent\nperson,P1,Ana Popa,victim,refused\n",
+        encoding="utf-8",
+    )
+    load_file(world.hub, phones, username="ua_sub")
+    load_file(world.hub, people, username="ua_sub")
+    with world.hub.session() as s:
+        levels = dict(
+            s.execute(
+                select(StoredRecord.ref, StoredRecord.scope_level).where(
+                    StoredRecord.record_type == "phone"
+                )
+            ).all()
+        )
+    owner_only = records.SCOPE_LEVEL["owner"]
+    assert levels["PH1"] == owner_only  # about the victim who refused
+    assert levels["PH2"] > owner_only  # about someone else: as the agency asked

@@ -19,8 +19,11 @@ import itertools
 import multiprocessing as mp
 import os
 import queue
+import resource
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,7 @@ from tessera.hub.models import Submission, utcnow
 from tessera.hub.records import (
     Defaults,
     Incoming,
+    Statistics,
     apply_consent,
     bound_by_known_consent,
     prepare,
@@ -61,15 +65,16 @@ class LoadResult:
     updated: int = 0
     unchanged: int = 0
     counts_by_type: dict[str, int] = field(default_factory=dict)
+    worker_peak_kib: int = 0  # peak memory of a reading worker process (0: read in-process)
 
 
 @dataclass(frozen=True)
 class _Job:
     """Everything the reading half needs; picklable, so it can run in a worker process.
 
-    The file's rows are cut into batches of ``batch_size``; this job validates and prepares
-    batches ``part``, ``part + parts``, ``part + 2 * parts``… and only reads the others, to see
-    every ref (a ref used twice is refused wherever the two rows fall).
+    The file's rows are cut into batches of ``batch_size``, numbered from 0; this job validates
+    and prepares batches ``part``, ``part + parts``, ``part + 2 * parts``… and only reads the
+    others, to see every ref (a ref used twice is refused wherever the two rows fall).
     """
 
     path: Path
@@ -84,9 +89,13 @@ class _Job:
     part: int = 0
     parts: int = 1
 
+    def mine(self, batch: int) -> bool:
+        return batch % self.parts == self.part
+
 
 # Messages from a reading half: ("batch", rows, rejections, units read so far) for each of its
-# batches, then ("end", stats); or ("error", message).
+# batches, then ("end", stats, peak memory in KiB of the worker process or 0, units read); or
+# ("error", message).
 Message = tuple[Any, ...]
 
 
@@ -114,7 +123,7 @@ def _produce(job: _Job) -> Iterator[Message]:
             country=job.country,
         )
         for n, row in enumerate(source, start=1):
-            if ((n - 1) // job.batch_size) % job.parts != job.part:
+            if not job.mine((n - 1) // job.batch_size):
                 refs.check(row)
                 continue
             item = validate_row(row, country=job.country, refs=refs)
@@ -136,17 +145,56 @@ def _produce(job: _Job) -> Iterator[Message]:
             if n % job.batch_size == 0:
                 yield ("batch", rows, rejected, done)
                 rows, rejected = [], []
-        if (n // job.batch_size) % job.parts == job.part and n % job.batch_size:
+        if n % job.batch_size and job.mine(n // job.batch_size):
             yield ("batch", rows, rejected, done)
-        yield ("end", stats, done)
+        yield ("end", stats, 0, done)
     except ReadError as exc:
         yield ("error", str(exc))
+
+
+def _default_workers(hub: Hub, path: Path) -> int:
+    """None for small files or one core; else one per core, at most ``MAX_WORKERS``, leaving a
+    core to PostgreSQL, whose server does as much work per row as the worker that prepares it
+    (measured on two cores: one worker loads faster than two there)."""
+    cores = os.cpu_count() or 1
+    if cores < 2 or path.stat().st_size < PARALLEL_MIN_BYTES:
+        return 0
+    if hub.engine.dialect.name == "postgresql":
+        cores -= 1
+    return max(1, min(cores, MAX_WORKERS))
+
+
+_Context = mp.context.ForkContext | mp.context.ForkServerContext | mp.context.SpawnContext
+
+
+def _context() -> _Context:
+    """Where workers come from, fastest first.
+
+    A fork of this process when it runs a single thread: the worker starts at once with the
+    loader already imported, and never touches the database connections it inherits (it ends
+    with ``os._exit``, so not even their finalizers run). With other threads alive (a web
+    server's), forking could copy a lock some thread holds, so workers come from a fork server
+    that has loaded the loader and cleaning's tables once (``tessera.ingest.preload``); where
+    there is neither, they are spawned afresh.
+    """
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return mp.get_context("fork")
+    if "forkserver" not in methods:
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["tessera.ingest.preload"])
+    forkserver.ensure_running()  # returns at once; the server loads in the background
+    return ctx
 
 
 def _worker(job: _Job, out: mp.Queue[Message]) -> None:
     _relax_gc()
     parent = mp.parent_process()
     for message in _produce(job):
+        if message[0] == "end":
+            peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            message = (*message[:2], peak_kib, *message[3:])
         while True:
             try:
                 out.put(message, timeout=_POLL_SECONDS)
@@ -166,10 +214,14 @@ def _messages(job: _Job, parts: int) -> Iterator[Message]:
     if parts < 1:
         yield from _produce(job)
         return
-    ctx = mp.get_context("spawn")
+    ctx = _context()
     channels: list[mp.Queue[Message]] = [ctx.Queue(maxsize=3) for _ in range(parts)]  # bounded
     workers = [
-        ctx.Process(target=_worker, args=(replace(job, part=k, parts=parts), channel), daemon=True)
+        ctx.Process(
+            target=_worker,
+            args=(replace(job, part=k, parts=parts), channel),
+            daemon=True,
+        )
         for k, channel in enumerate(channels)
     ]
     for worker in workers:
@@ -230,15 +282,14 @@ def load_file(
     """Validate ``path`` and write its records as ``username``'s agency's, in one transaction.
 
     ``workers``: how many processes read, validate and prepare rows while this one writes; 0
-    does it all here. By default, one per core (at most ``MAX_WORKERS``) for large files on
-    multi-core machines, none otherwise.
+    does it all here. By default, see ``_default_workers``.
     """
     if not path.is_file():
         raise LoadError(f"no such file: {path}")
     if workers is None:
-        cores = os.cpu_count() or 1
-        large = path.stat().st_size >= PARALLEL_MIN_BYTES
-        workers = min(cores, MAX_WORKERS) if cores > 1 and large else 0
+        workers = _default_workers(hub, path)
+    if workers:
+        _context()  # a fork server starts loading now, while this process sets the load up
     sha = file_sha256(path)
     report = ValidationReport(file=path.name)
     thresholds = gc.get_threshold()
@@ -277,13 +328,14 @@ def load_file(
                 submission.id,
                 batch_size,
             )
-            writer = _Writer(session, agency.id, path.name, report, result)
+            writer = _Writer(session, agency.id, path.name, report, result, Statistics(session))
             reported = 0  # progress units already passed on
             for message in _messages(job, workers):
                 if message[0] == "error":
                     raise LoadError(message[1])
                 if message[0] == "end":
                     stats: ReadStats = message[1]
+                    result.worker_peak_kib = message[2]
                     report.warnings.extend(stats.warnings)
                     report.skipped.update(stats.skipped)
                 else:
@@ -294,7 +346,7 @@ def load_file(
                     reported = message[-1]
             if report.rejected_rows and not accept_valid:
                 raise _Abort
-            apply_consent(session, agency.id)
+            apply_consent(session, agency.id, submission_id=submission.id)
             submission.status = "partial" if report.rejected_rows else "committed"
             submission.rows_read = report.rows_read
             submission.created, submission.updated = result.created, result.updated
@@ -333,6 +385,7 @@ class _Writer:
     file_name: str
     report: ValidationReport
     result: LoadResult
+    statistics: Statistics
     caps: dict[str, int | None] = field(default_factory=dict)  # victims' consent, so far
 
     def write(self, rows: list[dict[str, Any]], rejected: list[list[Rejection]]) -> None:
@@ -343,6 +396,7 @@ class _Writer:
             return
         bound_by_known_consent(rows, self.caps)
         counts = write_prepared(self.session, self.agency_id, rows)
+        self.statistics.grew(counts.created + counts.updated)
         result.created += counts.created
         result.updated += counts.updated
         result.unchanged += counts.unchanged

@@ -167,13 +167,21 @@ def identity_plan(headers: Sequence[str | None], source: str, warnings: list[str
     warned: list[bool] = []
 
     def apply(cells: Sequence[Any]) -> dict[str, Any]:
-        # Most cells of a wide or mixed file are blank: drop them in one C-level pass first
-        # (a CSV row is a list of text, where blank is falsy; spreadsheet 0 and False are not).
-        filled = cells if type(cells) is list else [v is not None and v != "" for v in cells]
-        out: dict[str, Any] = {}
-        for name, value in compress(zip(names, cells, strict=False), filled):
-            if name is not None and (cleaned := clean_cell(value)) is not None:
-                out[name] = cleaned
+        # Most cells of a wide or mixed file are blank: drop them in one C-level pass first.
+        out: dict[str, Any]
+        if type(cells) is list:  # a CSV row: all text, where blank is falsy
+            out = {
+                name: text
+                for name, value in compress(zip(names, cells, strict=False), cells)
+                if name is not None and (text := value.strip())
+            }
+        else:  # spreadsheet cells, where 0 and False are values
+            filled = [v is not None and v != "" for v in cells]
+            out = {
+                name: cleaned
+                for name, value in compress(zip(names, cells, strict=False), filled)
+                if name is not None and (cleaned := clean_cell(value)) is not None
+            }
         if not warned and (len(cells) > width or gaps) and any(
             clean_cell(v) is not None
             for i, v in enumerate(cells)
