@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tessera.cli import demo, hub, ingest, standard
+from tessera.cli import demo, hub, ingest, standard, synth
 
 app = typer.Typer(
     name="tessera",
@@ -22,6 +22,7 @@ app.add_typer(hub.token_app, name="token")
 app.add_typer(hub.records_app, name="records")
 app.add_typer(hub.audit_app, name="audit")
 app.add_typer(standard.app, name="standard")
+app.command("synth")(synth.synth)
 
 
 def main() -> None:

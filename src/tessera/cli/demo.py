@@ -1,18 +1,20 @@
-"""`tessera demo`: a small hub built end to end through the real ingest path.
+"""`tessera demo`: a hub built end to end from a generated scenario, through the real paths.
 
-Until the scenario generator and the web hub land, the demo creates four agencies in three
-countries and the convening organisation, generates a file for each in a different format,
-loads them as their submitters, shows a rejected file's report, and shows that each agency sees
-only what it may.
+It generates a scenario (``tessera.synth``: a simulated world of trafficking groups, victims
+and money, and what each agency of eight countries sees of it), registers those agencies and
+the convening organisation with their users, loads each agency's file as its submitter, shows
+a rejected file's report, shows that each agency sees only what it may, and checks the audit
+chain. Each later capability adds itself here.
 """
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from tessera.cli.common import console, fail
@@ -21,63 +23,74 @@ from tessera.hub import access, admin, audit, records
 from tessera.hub.db import Hub, upgrade
 from tessera.ingest.load import load_file
 from tessera.ingest.report import render_table
-from tessera.synth import flat
+from tessera.standard.countries import country_name
+from tessera.synth import scenario as synth
+from tessera.synth.world import Settings as WorldSettings
 
-AGENCIES = [
-    # code, name, country, kind, default scope, partners
-    (
-        "UA-POL",
-        "National Police of Ukraine, anti-trafficking unit",
-        "UA",
-        "police",
-        "partners",
-        ["MD-NGO", "DE-LKA"],
-    ),
-    ("MD-NGO", "La Strada Moldova (shelter)", "MD", "ngo", "partners", ["UA-POL"]),
-    ("DE-LKA", "Landeskriminalamt, human trafficking", "DE", "police", "members", ["UA-POL"]),
-    ("DE-FIU", "Financial Intelligence Unit Germany", "DE", "fiu", "hub", []),
-    (
-        "IOM",
-        "International Organization for Migration (convener)",
-        "CH",
-        "international_organisation",
-        "hub",
-        [],
-    ),
-]
-USERS = [
-    ("ua.submitter", "UA-POL", ["submitter", "analyst"]),
-    ("md.submitter", "MD-NGO", ["submitter", "analyst"]),
-    ("de.submitter", "DE-LKA", ["submitter", "analyst"]),
-    ("fiu.analyst", "DE-FIU", ["analyst", "submitter"]),
-    ("iom.analyst", "IOM", ["analyst"]),
-    ("auditor", "IOM", ["auditor"]),
-    ("admin", "IOM", ["admin"]),
-]
+CONVENER = ("IOM", "International Organization for Migration (convener)", "CH")
+# How each kind of agency shares by default: police forces with every member, NGOs only with
+# their country's police (they hold survivors' accounts), FIUs with the hub's analysts.
+SCOPES = {
+    "police": "members",
+    "border": "members",
+    "labour_inspectorate": "partners",
+    "ngo": "partners",
+    "fiu": "hub",
+}
+KIND_NAMES = {
+    "police": "police, anti-trafficking unit",
+    "fiu": "financial intelligence unit",
+    "ngo": "shelter and victim support NGO",
+    "labour_inspectorate": "labour inspectorate",
+    "border": "border guard",
+}
 
 
-def _files(out: Path, size: int) -> list[tuple[str, Path]]:
-    out.mkdir(parents=True, exist_ok=True)
-    made: list[tuple[str, Path]] = []
-    for n, (user, country) in enumerate(
-        [("ua.submitter", "UA"), ("md.submitter", "MD"), ("de.submitter", "DE")]
-    ):
-        path = out / f"{country.lower()}-submission.csv"
-        flat.write_csv(path, size, seed=n + 1, agency_country=country)
-        made.append((user, path))
-    jsonl = out / "fiu-submission.jsonl"
-    flat.write_jsonl(jsonl, size // 2, seed=99, agency_country="DE")
-    made.append(("fiu.analyst", jsonl))
-    return made
+def _register(hub: Hub, manifest: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
+    """Create the scenario's agencies, the convener and their users; returns the users."""
+    users: list[tuple[str, str, list[str]]] = []
+    agencies = manifest["agencies"]
+    with hub.session() as s:
+        for agency in agencies:
+            same_country = [
+                a["code"] for a in agencies
+                if a["country"] == agency["country"] and a["code"] != agency["code"]
+            ]
+            police = [c for c in same_country if c.endswith("-POL")]
+            admin.create_agency(
+                s,
+                "demo",
+                code=agency["code"],
+                name=f"{country_name(agency['country'])} {KIND_NAMES[agency['kind']]}",
+                country=agency["country"],
+                kind=agency["kind"],
+                scope=SCOPES[agency["kind"]],
+                partners=police if agency["kind"] == "ngo" else same_country,
+            )
+            users.append((agency["code"].lower(), agency["code"], ["submitter", "analyst"]))
+        code, name, country = CONVENER
+        admin.create_agency(
+            s, "demo", code=code, name=name, country=country, kind="international_organisation",
+            scope="hub",
+        )
+        users += [
+            ("iom.analyst", code, ["analyst"]),
+            ("auditor", code, ["auditor"]),
+            ("admin", code, ["admin"]),
+        ]
+        for username, agency_code, roles in users:
+            admin.create_user(s, "demo", username=username, agency_code=agency_code, roles=roles)
+    return users
 
 
 def demo(
     data_dir: Annotated[Path, typer.Option(help="Where the demo hub is created (emptied).")] = Path(
         "tessera-demo"
     ),
-    size: Annotated[int, typer.Option(help="Rows per agency file.")] = 2000,
+    scale: Annotated[int, typer.Option(help="About how many records the agencies hold.")] = 20_000,
+    seed: Annotated[int, typer.Option(help="The scenario's seed.")] = 0,
 ) -> None:
-    """Build a demo hub from generated agency files through the real ingest path."""
+    """Build a demo hub from a generated scenario through the real ingest path."""
     if data_dir.exists():
         if not (data_dir / "hub.sqlite").exists():
             fail(f"{data_dir} exists and is not a demo hub; choose another --data-dir")
@@ -85,28 +98,34 @@ def demo(
     cfg = Settings(data_dir=data_dir, demo=True)
     hub = Hub.open(cfg.url)
     upgrade(hub.engine)
-    with hub.session() as s:
-        for code, name, country, kind, scope, partners in AGENCIES:
-            admin.create_agency(
-                s,
-                "demo",
-                code=code,
-                name=name,
-                country=country,
-                kind=kind,
-                scope=scope,
-                partners=partners,
-            )
-        for username, agency, roles in USERS:
-            admin.create_user(s, "demo", username=username, agency_code=agency, roles=roles)
+    console.rule("[bold]Scenario")
+    with console.status("simulating the world and what each agency sees…"):
+        scenario = synth.generate(WorldSettings(seed=seed, scale=scale))
+        manifest = synth.write(scenario, data_dir / "scenario")
+    world = scenario.world
+    console.print(
+        f"{len(world.groups)} groups, {len(world.journeys):,} victims, "
+        f"{len(world.transfers):,} transfers in {len(world.countries)} countries; "
+        f"{manifest['records']:,} records in {len(manifest['agencies'])} agencies' files "
+        f"(truth in {data_dir / 'scenario' / 'truth'})"
+    )
+    users = _register(hub, manifest)
     console.rule("[bold]Submissions")
-    for user, path in _files(data_dir / "files", size):
-        result = load_file(hub, path, username=user)
-        console.print(
-            f"{user:14} {path.name:24} {result.status}: {result.report.valid} rows, "
-            f"{result.created} new records"
-        )
-    bad = data_dir / "files" / "bad-submission.csv"
+    table = Table("agency", "file", "status", "records", "new")
+    with Progress(
+        TextColumn("loading"), BarColumn(), MofNCompleteColumn(), console=console, transient=True
+    ) as bar:
+        task = bar.add_task("load", total=manifest["records"])
+        for agency in manifest["agencies"]:
+            path = data_dir / "scenario" / agency["file"]
+            result = load_file(hub, path, username=agency["code"].lower())
+            bar.advance(task, agency["rows"])
+            table.add_row(
+                agency["code"], path.name, result.status, f"{result.report.valid:,}",
+                f"{result.created:,}",
+            )
+    console.print(table)
+    bad = data_dir / "bad-submission.csv"
     bad.write_text(
         "record_type,ref,name,birth_date,number,owner_ref,gender\n"
         "person,B1,Ірина Мельник,31.02.1990,,,female\n"
@@ -114,30 +133,36 @@ def demo(
         "person,B3,Ion Rusu,1988,,,robot\n",
         encoding="utf-8",
     )
-    result = load_file(hub, bad, username="md.submitter")
-    console.print(f"md.submitter   {bad.name:24} {result.status}: nothing written")
+    first = manifest["agencies"][0]["code"].lower()
+    result = load_file(hub, bad, username=first)
+    console.print(f"{first} {bad.name}: {result.status}, nothing written")
     render_table(result.report, console)
-    _show_visibility(hub)
+    _show_visibility(hub, users)
     with hub.session() as s:
         check = audit.verify(s)
     console.rule("[bold]Audit")
     console.print(f"{check.entries} audit entries, chain intact: {check.ok}")
+    console.rule("[bold]Logins")
+    names = ", ".join(u for u, _, _ in users)
+    console.print(f"Demo users (one per agency, named after it): {names}")
     console.print(
         f"\nDemo hub: {cfg.url}\nTry: TESSERA_DATA_DIR={data_dir} tessera records list "
-        "--user md.submitter --type person --limit 10"
+        f"--user {users[0][0]} --type person --limit 10"
     )
 
 
-def _show_visibility(hub: Hub) -> None:
+def _show_visibility(hub: Hub, users: list[tuple[str, str, list[str]]]) -> None:
     console.rule("[bold]Who sees what")
     table = Table("user", "agency", "records visible", "of which own")
     with hub.session() as s:
-        for username, agency, _ in USERS:
+        for username, agency, _ in users:
             actor = admin.actor(s, username)
             if not access.allowed(actor, "record.read"):
                 table.add_row(username, agency, "(no read role)", "")
                 continue
-            rows = records.list_records(s, actor, limit=10_000, purpose="demo overview")
+            cap = 10_000
+            rows = records.list_records(s, actor, limit=cap, purpose="demo overview")
             own = sum(1 for r in rows if r.agency_id == actor.agency_id)
-            table.add_row(username, agency, str(len(rows)), str(own))
+            more = "+" if len(rows) == cap else ""
+            table.add_row(username, agency, f"{len(rows):,}{more}", f"{own:,}{more}")
     console.print(table)
