@@ -210,3 +210,50 @@ def test_relation_touching_a_victim_is_bounded_by_their_consent(world: World) ->
          "target_ref": "S2", "sharing_scope": "members"},
     ])  # fmt: skip
     assert visible(world, "de_an") == {"S1", "L2"}
+
+
+def test_transactions_of_a_victims_account_follow_their_consent(world: World) -> None:
+    members = {"sharing_scope": "members"}
+    iban_v, iban_s = "DE89370400440532013000", "DE02120300000000202051"
+    iban_t = "GB82WEST12345698765432"
+    submit(world, "UA-POL", [
+        {"record_type": "person", "ref": "V1", "name": "Olena Kovalenko", "roles": "victim",
+         "consent": "refused"},
+        {"record_type": "person", "ref": "S1", "name": "Ivan Bondar", "roles": "exploiter",
+         **members},
+        {"record_type": "account", "ref": "AV", "owner_ref": "V1", "iban": iban_v, **members},
+        {"record_type": "account", "ref": "AS", "owner_ref": "S1", "iban": iban_s, **members},
+        {"record_type": "account", "ref": "AT", "owner_ref": "S1", "iban": iban_t, **members},
+        {"record_type": "transaction", "ref": "TX1", "payer_account_ref": "AV",
+         "beneficiary_account_ref": "AS", "amount": "900", "currency": "EUR",
+         "timestamp": "2024-03-01", **members},
+        {"record_type": "transaction", "ref": "TX2", "payer_account_ref": "AS",
+         "beneficiary_account_ref": "AT", "amount": "850", "currency": "EUR",
+         "timestamp": "2024-03-02", **members},
+    ])  # fmt: skip
+    assert visible(world, "de_an") == {"S1", "AS", "AT", "TX2"}
+
+
+def test_consent_refused_later_reaches_the_transactions_of_earlier_loads(world: World) -> None:
+    members = {"sharing_scope": "members"}
+    submit(world, "UA-POL", [
+        {"record_type": "person", "ref": "V1", "name": "Olena Kovalenko", "roles": "victim",
+         "consent": "given"},
+        {"record_type": "account", "ref": "AV", "owner_ref": "V1",
+         "iban": "DE89370400440532013000", **members},
+        {"record_type": "account", "ref": "AO", "iban": "DE02120300000000202051", **members},
+        {"record_type": "transaction", "ref": "TX1", "payer_account_ref": "AO",
+         "beneficiary_account_ref": "AV", "amount": "120", "currency": "EUR",
+         "timestamp": "2024-03-01", **members},
+    ])  # fmt: skip
+    assert {"AV", "TX1"} <= visible(world, "de_an")
+    with world.hub.session() as s:
+        owner = admin.get_agency(s, "UA-POL")
+        person = ANY_RECORD.validate_python(
+            {"record_type": "person", "ref": "V1", "name": "Olena Kovalenko", "roles": "victim",
+             "consent": "refused"}, context={"country": "UA"},
+        )
+        records.write_batch(s, owner, [Incoming(person)], user_id=None, submission_id=None)
+        records.apply_consent(s, owner.id)
+    assert not {"V1", "AV", "TX1"} & visible(world, "de_an")
+    assert "AO" in visible(world, "de_an")

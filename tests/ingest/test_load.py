@@ -174,9 +174,13 @@ def test_consent_in_a_later_file_bounds_records_from_an_earlier_one(
 ) -> None:
     phones = tmp_path / "phones.csv"
     phones.write_text(
-        "record_type,ref,owner_ref,number,sharing_scope\n"
-        "phone,PH1,P1,+380501234567,members\n"
-        "phone,PH2,P2,+380501234568,members\n",
+        "record_type,ref,owner_ref,number,iban,payer_account_ref,beneficiary_account_ref,"
+        "amount,currency,timestamp,sharing_scope\n"
+        "phone,PH1,P1,+380501234567,,,,,,,members\n"
+        "phone,PH2,P2,+380501234568,,,,,,,members\n"
+        "account,A1,P1,,DE89370400440532013000,,,,,,members\n"
+        "account,A2,P2,,DE02120300000000202051,,,,,,members\n"
+        "transaction,T1,,,,A2,A1,100,EUR,2024-01-02,members\n",
         encoding="utf-8",
     )
     people = tmp_path / "people.csv"
@@ -190,10 +194,11 @@ def test_consent_in_a_later_file_bounds_records_from_an_earlier_one(
         levels = dict(
             s.execute(
                 select(StoredRecord.ref, StoredRecord.scope_level).where(
-                    StoredRecord.record_type == "phone"
+                    StoredRecord.record_type != "person"
                 )
             ).all()
         )
     owner_only = records.SCOPE_LEVEL["owner"]
-    assert levels["PH1"] == owner_only  # about the victim who refused
-    assert levels["PH2"] > owner_only  # about someone else: as the agency asked
+    assert levels["PH1"] == levels["A1"] == owner_only  # about the victim who refused
+    assert levels["T1"] == owner_only  # into her account
+    assert levels["PH2"] == levels["A2"] > owner_only  # about someone else: as asked

@@ -79,6 +79,10 @@ def test_truth_names_every_record(small: Scenario, tmp_path: Path) -> None:
             people_seen.setdefault(t["true_id"], set()).add(t["agency"])
     across = [p for p, agencies in people_seen.items() if len(agencies) > 1]
     assert len(across) >= 10, "agencies' files must touch: people seen by several agencies"
+    relations = Counter(
+        r["kind"] for a in small.agencies for r in a.rows if r["record_type"] == "relation"
+    )
+    assert {"recruited", "controlled", "called"} <= set(relations)
     kinds = {a["kind"] for a in manifest["agencies"]}
     assert {"police", "fiu", "ngo", "border"} <= kinds
     assert json.loads((tmp_path / "manifest.json").read_text())["seed"] == 3

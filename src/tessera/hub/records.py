@@ -318,43 +318,80 @@ class Statistics:
 def bound_by_known_consent(rows: Sequence[dict[str, Any]], caps: dict[str, int | None]) -> None:
     """Bound prepared rows by the consent of the victims met so far in the same load.
 
-    ``caps`` carries each person row's consent cap from batch to batch. This only spares
-    ``apply_consent`` most of its rewriting (a record usually follows the person it is about);
-    ``apply_consent`` still runs after the load and settles every record either way.
+    ``caps`` carries, from batch to batch, each person row's consent cap and the bound each
+    other row inherited (so a transaction follows its accounts, which follow their holders).
+    This only spares ``apply_consent`` most of its rewriting (a record usually follows what it
+    is about); ``apply_consent`` still runs after the load and settles every record either way.
     """
     for row in rows:
         if row["record_type"] == "person":
             caps[row["ref"]] = row["consent_cap"]
-        elif row["subject_ref"] is not None:
-            for subject in (row["subject_ref"], row["subject_ref2"]):
-                cap = caps.get(subject)
-                if cap is not None and cap < row["scope_level"]:
-                    row["scope_level"] = cap
+            continue
+        bounds = [
+            cap for subject in (row["subject_ref"], row["subject_ref2"])
+            if subject is not None and (cap := caps.get(subject)) is not None
+        ]
+        if bounds:
+            bound = min(bounds)
+            row["consent_cap"] = caps[row["ref"]] = bound
+            row["scope_level"] = min(row["scope_level"], bound)
 
 
 def apply_consent(session: Session, agency_id: int, *, submission_id: int | None = None) -> int:
     """Bound every current record about a victim by that victim's consent; returns rows changed.
 
-    Run after each load, since a victim's person record and the records about them (phones,
-    movements, documents…) may arrive in any order or in different submissions. With
+    A person's ``consent_cap`` is their own consent's; every other record inherits the
+    narrowest of its subjects' (``Record.SUBJECTS``): the people it is about, or, for a
+    transaction, its accounts, which inherit their holders'. Its scope is then the narrower of
+    what was asked and that bound. Run after each load, since a victim's person record and the
+    records about them may arrive in any order or in different submissions. With
     ``submission_id``, only the records that submission can have changed are looked at: its
-    own, and those about the people it wrote.
+    own, those about the people it wrote, and those linking either.
     """
+    people = select(StoredRecord.ref).where(
+        StoredRecord.agency_id == agency_id,
+        StoredRecord.submission_id == submission_id,
+        StoredRecord.record_type == "person",
+    )
+    changed = 0
+    near: Any = None
+    # Two passes: the second settles records whose subjects the first changed (a transaction
+    # whose account's holder refused consent in this submission).
+    for depth in (1, 2):
+        scope = []
+        if submission_id is not None:
+            if depth == 1:
+                near = select(StoredRecord.ref).where(
+                    StoredRecord.agency_id == agency_id,
+                    StoredRecord.is_current.is_(True),
+                    or_(
+                        StoredRecord.submission_id == submission_id,
+                        StoredRecord.subject_ref.in_(people),
+                        StoredRecord.subject_ref2.in_(people),
+                    ),
+                )
+                scope = [people, near]
+            else:
+                scope = [near]
+        changed += _bound_once(session, agency_id, scope)
+    return changed
+
+
+def _bound_once(session: Session, agency_id: int, within: list[Any]) -> int:
+    """One pass of ``apply_consent``; ``within``: subqueries of refs, a record (or one of its
+    subjects) must be in one of them to be looked at (none: every record)."""
     record, first, second = (aliased(StoredRecord) for _ in range(3))
 
-    def cap(person: Any, subject: Any) -> Any:
+    def subject(other: Any, ref: Any) -> Any:
         return and_(
-            person.agency_id == record.agency_id,
-            person.ref == subject,
-            person.is_current.is_(True),
-            person.record_type == "person",
+            other.agency_id == record.agency_id,
+            other.ref == ref,
+            other.is_current.is_(True),
         )
 
-    # One join, not a lookup per record: a victim's cap is the widest level their consent
-    # allows (none: no bound), and a record about two people takes the narrower bound.
+    # One join, not a lookup per record. No bound is the widest level.
     least = func.least if session.get_bind().dialect.name == "postgresql" else func.min
-    level = least(
-        record.requested_level,
+    inherited = least(
         func.coalesce(first.consent_cap, _MAX_LEVEL),
         func.coalesce(second.consent_cap, _MAX_LEVEL),
     )
@@ -364,30 +401,41 @@ def apply_consent(session: Session, agency_id: int, *, submission_id: int | None
         record.subject_ref.is_not(None),
         record.record_type != "person",
     ]
-    if submission_id is not None:
-        people = select(StoredRecord.ref).where(
-            StoredRecord.agency_id == agency_id,
-            StoredRecord.submission_id == submission_id,
-            StoredRecord.record_type == "person",
-        )
+    if within:
         scope.append(
             or_(
-                record.submission_id == submission_id,
-                record.subject_ref.in_(people),
-                record.subject_ref2.in_(people),
+                *(
+                    clause
+                    for refs in within
+                    for clause in (
+                        record.ref.in_(refs),
+                        record.subject_ref.in_(refs),
+                        record.subject_ref2.in_(refs),
+                    )
+                )
             )
         )
     bounded = (
-        select(record.id.label("id"), level.label("level"))
-        .outerjoin(first, cap(first, record.subject_ref))
-        .outerjoin(second, cap(second, record.subject_ref2))
+        select(
+            record.id.label("id"),
+            func.nullif(inherited, _MAX_LEVEL).label("cap"),
+            least(record.requested_level, inherited).label("level"),
+        )
+        .outerjoin(first, subject(first, record.subject_ref))
+        .outerjoin(second, subject(second, record.subject_ref2))
         .where(*scope)
         .subquery()
     )
     result = session.execute(
         update(StoredRecord)
-        .where(StoredRecord.id == bounded.c.id, StoredRecord.scope_level != bounded.c.level)
-        .values(scope_level=bounded.c.level)
+        .where(
+            StoredRecord.id == bounded.c.id,
+            or_(
+                StoredRecord.scope_level != bounded.c.level,
+                StoredRecord.consent_cap.is_distinct_from(bounded.c.cap),
+            ),
+        )
+        .values(scope_level=bounded.c.level, consent_cap=bounded.c.cap)
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)

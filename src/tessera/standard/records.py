@@ -175,7 +175,9 @@ class Record(BaseModel):
 
     # Which record types each *_ref field may point at.
     REFS: ClassVar[dict[str, tuple[str, ...]]] = {"case_ref": ("case",)}
-    # The people whose consent bounds how far this record may be shared (at most two).
+    # Whose consent bounds how far this record may be shared (at most two): the people it is
+    # about, or the records about them it links (a transaction's accounts, which follow their
+    # holders').
     SUBJECTS: ClassVar[tuple[str, ...]] = ()
     # What an analyst sees as the record's title.
     TITLE: ClassVar[tuple[str, ...]] = ("ref",)
@@ -221,7 +223,10 @@ class Case(Record):
         "Sectors or industries involved.", htcds="vic_ForcedLabourIndustry", default=()
     )
     indicators: Refs = meta("Codes of trafficking indicators observed.", default=())
-    summary: Text | None = meta("What happened, in a few sentences.", ftm="summary", default=None)
+    summary: Text | None = meta(
+        "What happened, in a few sentences. Do not name victims: a case is not bounded by "
+        "their consent.", ftm="summary", default=None
+    )
     closure_reason: Text | None = meta(
         "Why the case was closed.", htcds="cas_ReasonForCaseClosure", default=None
     )
@@ -579,6 +584,7 @@ class Transaction(Record):
         "payer_account_ref": ("account",),
         "beneficiary_account_ref": ("account",),
     }
+    SUBJECTS = ("payer_account_ref", "beneficiary_account_ref")
     TITLE = ("ref",)
 
     @model_validator(mode="before")

@@ -21,6 +21,7 @@ organisation, account, journey or transfer it is.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -106,6 +107,10 @@ class _Observer:
         self.account_of: dict[str, list[Account]] = {}
         for account in world.accounts.values():
             self.account_of.setdefault(account.owner, []).append(account)
+        self.calls_of: dict[str, Counter[str]] = {}  # person -> whom they called or were called by
+        for call in world.calls:
+            self.calls_of.setdefault(call.caller, Counter())[call.callee] += 1
+            self.calls_of.setdefault(call.callee, Counter())[call.caller] += 1
 
     def agency(self, country: str, short: str) -> Agency | None:
         return self.by.get((country, short))
@@ -264,6 +269,8 @@ class _Observer:
                 "case_ref": case, "kind": "arrest", "person_ref": exploiter,
                 "date": (j.ended or j.started).isoformat(),
             })
+        if rng.random() < 0.5:
+            self.call_records(agency, j.exploiter, exploiter, case)
         group = self.world.groups[j.group]
         for organiser in group.members.get("organiser", []):
             if rng.random() < 0.15:
@@ -272,6 +279,17 @@ class _Observer:
                     "kind": "associate", "source_ref": ref, "target_ref": exploiter,
                     "case_ref": case,
                 })
+
+    def call_records(self, agency: Agency, person_id: str, ref: str, case: str) -> None:
+        """The suspect's phone's call records, obtained by the police: a ``called`` relation
+        to each person they were in touch with, with the number of calls."""
+        for other, calls in sorted(self.calls_of.get(person_id, Counter()).items()):
+            pair = "-".join(sorted((person_id, other)))
+            agency.add("relation", f"{pair}/called", {
+                "kind": "called", "source_ref": ref,
+                "target_ref": self.person(agency, other, case), "case_ref": case,
+                "details": f"{calls} calls in the call records of the suspect's phone",
+            })
 
     def crossing(self, border: Agency, j: Journey, number: int) -> None:
         leg = j.legs[number]
