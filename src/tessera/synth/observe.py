@@ -107,6 +107,8 @@ class _Observer:
         self.account_of: dict[str, list[Account]] = {}
         for account in world.accounts.values():
             self.account_of.setdefault(account.owner, []).append(account)
+        self.vehicle_of = {owner: (vid, plate, country)
+                           for vid, (plate, country, owner) in world.vehicles.items()}
         self.calls_of: dict[str, Counter[str]] = {}  # person -> whom they called or were called by
         for call in world.calls:
             self.calls_of.setdefault(call.caller, Counter())[call.callee] += 1
@@ -300,13 +302,13 @@ class _Observer:
         transporter = ""
         if leg.transporter and rng.random() < 0.6:
             transporter = self.person(border, leg.transporter, case)
-            for vehicle_id, (plate, country, owner) in self.world.vehicles.items():
-                if owner == leg.transporter and leg.mode in ("bus", "car"):
-                    border.add("vehicle", vehicle_id, {
-                        "owner_ref": transporter, "case_ref": case, "plate": plate,
-                        "country": country,
-                    })
-                    break
+            vehicle = self.vehicle_of.get(leg.transporter)
+            if vehicle is not None and leg.mode in ("bus", "car"):
+                vehicle_id, plate, country = vehicle
+                border.add("vehicle", vehicle_id, {
+                    "owner_ref": transporter, "case_ref": case, "plate": plate,
+                    "country": country,
+                })
         border.add("movement", f"{j.id}/leg{number}", {
             "person_ref": victim, "case_ref": case, "from_country": leg.origin,
             "to_country": leg.destination, "departed": leg.departed.isoformat(),
