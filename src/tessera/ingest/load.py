@@ -153,7 +153,7 @@ def _produce(job: _Job) -> Iterator[Message]:
 
 
 def _default_workers(hub: Hub, path: Path) -> int:
-    """None for small files or one core; else one per core, at most ``MAX_WORKERS``, leaving a
+    """0 for small files or one core; else one per core, at most ``MAX_WORKERS``, leaving a
     core to PostgreSQL, whose server does as much work per row as the worker that prepares it
     (measured on two cores: one worker loads faster than two there)."""
     cores = os.cpu_count() or 1
@@ -191,18 +191,20 @@ def _context() -> _Context:
 def _worker(job: _Job, out: mp.Queue[Message]) -> None:
     _relax_gc()
     parent = mp.parent_process()
+    if parent is not None:
+        # If the loader dies, end at once: a worker blocked writing into a pipe nobody reads
+        # (or waiting for its queue's feeder thread as it exits) would otherwise live forever.
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     for message in _produce(job):
         if message[0] == "end":
             peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             message = (*message[:2], peak_kib, *message[3:])
-        while True:
-            try:
-                out.put(message, timeout=_POLL_SECONDS)
-                break
-            except queue.Full:
-                if parent is None or not parent.is_alive():  # the loader was killed: stop
-                    out.cancel_join_thread()
-                    return
+        out.put(message)
+
+
+def _exit_with(parent: mp.process.BaseProcess) -> None:
+    parent.join()
+    os._exit(1)
 
 
 def _messages(job: _Job, parts: int) -> Iterator[Message]:
