@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -11,6 +13,7 @@ from sqlalchemy import delete, func, select
 
 from tessera.hub import admin, records
 from tessera.hub.models import StoredRecord, Submission
+from tessera.ingest import load as load_module
 from tessera.ingest.load import LoadError, LoadResult, load_file
 from tessera.standard.workbook import xlsx_bytes
 from tessera.synth.flat import write_csv, write_jsonl
@@ -41,15 +44,26 @@ def test_generated_file_loads_whole(world: World, tmp_path: Path, workers: int) 
     assert len(_stored(world)) == written
 
 
-def test_one_and_two_processes_store_the_same(world: World, tmp_path: Path) -> None:
+def _stored_in_process_then_by(world: World, tmp_path: Path, load: Callable[[Path], object]
+                               ) -> tuple[list[tuple[str, str, int, str]], ...]:
+    """What a file stores when loaded in-process, and again (after a wipe) when ``load``ed."""
     path = tmp_path / "ua.jsonl"
     write_jsonl(path, 300, seed=9)
     load_file(world.hub, path, username="ua_sub", workers=0)
     first = _stored(world)
     with world.hub.session() as s:
         s.execute(delete(StoredRecord))
-    load_file(world.hub, path, username="ua_sub", workers=2, batch_size=50)
-    assert _stored(world) == first
+    load(path)
+    return first, _stored(world)
+
+
+def test_one_and_two_processes_store_the_same(world: World, tmp_path: Path) -> None:
+    first, again = _stored_in_process_then_by(
+        world,
+        tmp_path,
+        lambda path: load_file(world.hub, path, username="ua_sub", workers=2, batch_size=50),
+    )
+    assert again == first
 
 
 @pytest.mark.parametrize("workers", [0, 2], ids=["in-process", "two-workers"])
@@ -86,25 +100,32 @@ def test_faults_are_found_whichever_process_reads_them(
 
 
 def test_a_load_started_from_a_thread_gets_its_workers_from_a_fork_server(
-    world: World, tmp_path: Path
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # With other threads alive (a web server's), the loader does not fork itself.
-    path = tmp_path / "ua.jsonl"
-    write_jsonl(path, 300, seed=9)
-    load_file(world.hub, path, username="ua_sub", workers=0)
-    first = _stored(world)
-    with world.hub.session() as s:
-        s.execute(delete(StoredRecord))
+    chosen: list[str] = []
     results: list[LoadResult] = []
-    thread = threading.Thread(
-        target=lambda: results.append(
-            load_file(world.hub, path, username="ua_sub", workers=2, batch_size=50)
+    original = load_module._context
+
+    def context() -> Any:
+        ctx = original()
+        chosen.append(ctx.get_start_method())
+        return ctx
+
+    def in_a_thread(path: Path) -> None:
+        thread = threading.Thread(
+            target=lambda: results.append(
+                load_file(world.hub, path, username="ua_sub", workers=2, batch_size=50)
+            )
         )
-    )
-    thread.start()
-    thread.join()
+        thread.start()
+        thread.join()
+
+    monkeypatch.setattr(load_module, "_context", context)
+    first, again = _stored_in_process_then_by(world, tmp_path, in_a_thread)
+    assert chosen and set(chosen) == {"forkserver"}
     assert results[0].worker_peak_kib > 0  # a worker process read the file
-    assert _stored(world) == first
+    assert again == first
 
 
 def test_reloading_the_same_file_changes_nothing(world: World, tmp_path: Path) -> None:

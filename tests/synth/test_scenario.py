@@ -71,12 +71,24 @@ def test_truth_names_every_record(small: Scenario, tmp_path: Path) -> None:
         truth = list(csv.DictReader(fh))
     assert len(truth) == manifest["records"] == small.records
     assert len({(t["agency"], t["ref"]) for t in truth}) == len(truth)
+    rows = {(a.code, r["ref"]): r for a in small.agencies for r in a.rows}
+    transfers = {t.id: t for t in world.transfers}
     people_seen: dict[str, set[str]] = {}
     for t in truth:
         if t["record_type"] in ("person", "organization", "account", "transaction"):
             assert t["true_id"] in known
-        if t["record_type"] == "person":
+        row = rows[(t["agency"], t["ref"])]
+        assert row["record_type"] == t["record_type"]
+        if t["record_type"] == "person":  # the record describes the person the truth names
             people_seen.setdefault(t["true_id"], set()).add(t["agency"])
+            assert row["nationalities"] == world.people[t["true_id"]].country
+        if t["record_type"] == "account":
+            account = world.accounts[t["true_id"]]
+            assert (row.get("iban", ""), row.get("account_number", "")) == (
+                account.iban, account.number
+            )
+        if t["record_type"] == "transaction":
+            assert row["amount"] == f"{transfers[t['true_id']].amount_cents / 100:.2f}"
     across = [p for p, agencies in people_seen.items() if len(agencies) > 1]
     assert len(across) >= 10, "agencies' files must touch: people seen by several agencies"
     relations = Counter(

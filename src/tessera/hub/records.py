@@ -230,10 +230,10 @@ def _current_versions(session: Session, agency_id: int, refs: list[str]) -> dict
     ).where(StoredRecord.agency_id == agency_id, StoredRecord.is_current.is_(True))
     if session.get_bind().dialect.name == "postgresql":
         # One array parameter rather than thousands: binds and plans in half the time.
-        query = query.where(StoredRecord.ref == any_(bindparam("refs", refs, type_=ARRAY(String))))
-        return {row.ref: row for row in session.execute(query)}
-    query = query.where(StoredRecord.ref.in_(refs))
-    return {row.ref: row for row in session.execute(query)}
+        wanted = StoredRecord.ref == any_(bindparam("refs", refs, type_=ARRAY(String)))
+    else:
+        wanted = StoredRecord.ref.in_(refs)
+    return {row.ref: row for row in session.execute(query.where(wanted))}
 
 
 _COLUMNS: tuple[str, ...] = tuple(c.key for c in StoredRecord.__table__.columns if c.key != "id")
@@ -348,33 +348,26 @@ def apply_consent(session: Session, agency_id: int, *, submission_id: int | None
     ``submission_id``, only the records that submission can have changed are looked at: its
     own, those about the people it wrote, and those linking either.
     """
-    people = select(StoredRecord.ref).where(
-        StoredRecord.agency_id == agency_id,
-        StoredRecord.submission_id == submission_id,
-        StoredRecord.record_type == "person",
-    )
-    changed = 0
-    near: Any = None
     # Two passes: the second settles records whose subjects the first changed (a transaction
     # whose account's holder refused consent in this submission).
-    for depth in (1, 2):
-        scope = []
-        if submission_id is not None:
-            if depth == 1:
-                near = select(StoredRecord.ref).where(
-                    StoredRecord.agency_id == agency_id,
-                    StoredRecord.is_current.is_(True),
-                    or_(
-                        StoredRecord.submission_id == submission_id,
-                        StoredRecord.subject_ref.in_(people),
-                        StoredRecord.subject_ref2.in_(people),
-                    ),
-                )
-                scope = [people, near]
-            else:
-                scope = [near]
-        changed += _bound_once(session, agency_id, scope)
-    return changed
+    scopes: list[list[Any]] = [[], []]
+    if submission_id is not None:
+        people = select(StoredRecord.ref).where(
+            StoredRecord.agency_id == agency_id,
+            StoredRecord.submission_id == submission_id,
+            StoredRecord.record_type == "person",
+        )
+        near = select(StoredRecord.ref).where(
+            StoredRecord.agency_id == agency_id,
+            StoredRecord.is_current.is_(True),
+            or_(
+                StoredRecord.submission_id == submission_id,
+                StoredRecord.subject_ref.in_(people),
+                StoredRecord.subject_ref2.in_(people),
+            ),
+        )
+        scopes = [[people, near], [near]]
+    return sum(_bound_once(session, agency_id, within) for within in scopes)
 
 
 def _bound_once(session: Session, agency_id: int, within: list[Any]) -> int:

@@ -230,14 +230,7 @@ def _messages(job: _Job, parts: int) -> Iterator[Message]:
         worker.start()
     try:
         for k in itertools.count():
-            channel, worker = channels[k % parts], workers[k % parts]
-            while True:
-                try:
-                    message = channel.get(timeout=_POLL_SECONDS)
-                    break
-                except queue.Empty:
-                    if not worker.is_alive():
-                        raise LoadError("a reading process stopped unexpectedly") from None
+            message = _receive(channels[k % parts], workers[k % parts])
             yield message
             if message[0] in ("end", "error"):
                 return
@@ -246,6 +239,17 @@ def _messages(job: _Job, parts: int) -> Iterator[Message]:
             if worker.is_alive():
                 worker.terminate()
             worker.join()
+
+
+def _receive(channel: mp.Queue[Message], worker: mp.process.BaseProcess) -> Message:
+    """The worker's next message; a clear error if it died without sending one."""
+    while True:
+        alive = worker.is_alive()  # before waiting: what it sent before it ended still arrives
+        try:
+            return channel.get(timeout=_POLL_SECONDS)
+        except queue.Empty:
+            if not alive:
+                raise LoadError("a reading process stopped unexpectedly") from None
 
 
 def _relax_gc() -> None:
@@ -388,7 +392,8 @@ class _Writer:
     report: ValidationReport
     result: LoadResult
     statistics: Statistics
-    caps: dict[str, int | None] = field(default_factory=dict)  # victims' consent, so far
+    # consent bounds met so far: victims' own, and those records inherited (bound_by_known_consent)
+    caps: dict[str, int | None] = field(default_factory=dict)
 
     def write(self, rows: list[dict[str, Any]], rejected: list[list[Rejection]]) -> None:
         report, result = self.report, self.result

@@ -140,24 +140,22 @@ COUNTRIES: dict[str, Country] = {
 
 DEFAULT_COUNTRIES: tuple[str, ...] = tuple(COUNTRIES)
 
-# Border crossing points on the usual legs; any other leg is flown, through the airport of the
-# destination's first city.
-CROSSINGS: dict[tuple[str, str], str] = {
-    ("UA", "PL"): "Shehyni–Medyka",
-    ("PL", "DE"): "Świecko–Frankfurt (Oder)",
-    ("PL", "IT"): "Warsaw Chopin Airport",
-    ("MA", "IT"): "Port of Genoa",
-    ("DE", "IT"): "Brenner Pass",
+# Border crossing points on the usual legs, with the mode of transport across them; any other
+# leg is flown, through the airport of the destination's first city.
+CROSSINGS: dict[tuple[str, str], tuple[str, str]] = {
+    ("UA", "PL"): ("Shehyni–Medyka", "bus"),
+    ("PL", "DE"): ("Świecko–Frankfurt (Oder)", "bus"),
+    ("DE", "IT"): ("Brenner Pass", "bus"),
+    ("MA", "IT"): ("Port of Genoa", "boat"),
 }
-LAND_NEIGHBOURS = {("UA", "PL"), ("PL", "DE"), ("DE", "IT")}
+LAND_NEIGHBOURS = {pair for pair, (_, mode) in CROSSINGS.items() if mode == "bus"}
 
 
 def crossing(origin: str, destination: str) -> tuple[str, str]:
     """Where a leg crosses the border, and the usual mode of transport for it."""
-    if (origin, destination) in LAND_NEIGHBOURS:
-        return CROSSINGS[(origin, destination)], "bus"
-    if (origin, destination) == ("MA", "IT"):
-        return CROSSINGS[(origin, destination)], "boat"
+    known = CROSSINGS.get((origin, destination))
+    if known is not None:
+        return known
     city = COUNTRIES[destination].cities[0][0] if destination in COUNTRIES else destination
     return f"{city} airport", "air"
 

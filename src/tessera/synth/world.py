@@ -19,6 +19,7 @@ from tessera.synth.countries import (
     COUNTRIES,
     DEFAULT_COUNTRIES,
     DESTINATION,
+    LAND_NEIGHBOURS,
     ORIGIN,
     TRANSIT,
     account_number,
@@ -223,7 +224,10 @@ class _Builder:
     # --- groups -------------------------------------------------------------------------------
 
     def route(self, origin: str, destination: str) -> list[str]:
-        middle = [t for t in self.transits if (origin, t) in _LAND and (t, destination) in _LAND]
+        middle = [
+            t for t in self.transits
+            if (origin, t) in LAND_NEIGHBOURS and (t, destination) in LAND_NEIGHBOURS
+        ]
         if not middle and self.transits and self.rng.random() < 0.5:
             middle = [self.rng.choice(self.transits)]
         return [origin, *middle[:1], destination]
@@ -447,9 +451,6 @@ class _Builder:
         self.background(victims * self.s.background_per_victim)
         self.world.transfers.sort(key=lambda t: (t.at, t.id))
         return self.world
-
-
-_LAND = {("UA", "PL"), ("PL", "DE"), ("PL", "IT"), ("DE", "IT")}
 
 
 def _banking(country: str) -> str:
