@@ -72,17 +72,18 @@ class Agency:
     short: str  # POL, FIU, NGO, LAB, BOR
     rows: list[dict[str, str]] = field(default_factory=list)
     truth: list[tuple[str, str, str]] = field(default_factory=list)  # ref, record type, true id
-    refs: dict[str, str] = field(default_factory=dict)  # true id -> this agency's ref
+    # (record type, true id) -> this agency's ref
+    refs: dict[tuple[str, str], str] = field(default_factory=dict)
     counter: int = 0
 
     def add(self, record_type: str, true_id: str, row: dict[str, Any]) -> str:
         """Record ``row`` about ``true_id`` once; later calls return the same ref."""
-        ref = self.refs.get(true_id)
+        ref = self.refs.get((record_type, true_id))
         if ref is not None:
             return ref
         self.counter += 1
         ref = f"{self.code}-{record_type[:3].upper()}{self.counter:06d}"
-        self.refs[true_id] = ref
+        self.refs[(record_type, true_id)] = ref
         self.rows.append({"record_type": record_type, "ref": ref, **{
             k: v for k, v in row.items() if v not in (None, "")
         }})
