@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     batch_size: int = Field(
         default=5000, ge=1, description="Records validated and written per database round trip."
     )
+    max_upload_mb: int = Field(
+        default=512, ge=1, description="Largest file the web hub accepts as a submission, in MiB."
+    )
     retention_days: dict[str, int] = Field(
         default_factory=dict,
         description="Retention period in days per record type (e.g. {'phone': 1825}); "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tessera.cli import demo, hub, ingest, standard, synth
+from tessera.cli import demo, hub, ingest, standard, synth, web
 
 app = typer.Typer(
     name="tessera",
@@ -23,6 +23,7 @@ app.add_typer(hub.records_app, name="records")
 app.add_typer(hub.audit_app, name="audit")
 app.add_typer(standard.app, name="standard")
 app.command("synth")(synth.synth)
+app.command("serve")(web.serve)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from tessera.cli.common import console, fail
+from tessera.cli.web import run_server
 from tessera.config import Settings
 from tessera.hub import access, admin, audit, records
 from tessera.hub.db import Hub, upgrade
@@ -27,6 +28,7 @@ from tessera.standard.countries import country_name
 from tessera.synth import scenario as synth
 from tessera.synth.world import Settings as WorldSettings
 
+DEMO_PASSWORD = "tessera-demo"  # noqa: S105 - printed for the demo's users, demo mode only
 CONVENER = ("IOM", "International Organization for Migration (convener)", "CH")
 # How each kind of agency shares by default: police forces with every member, NGOs only with
 # their country's police (they hold survivors' accounts), FIUs with the hub's analysts.
@@ -79,7 +81,10 @@ def _register(hub: Hub, manifest: dict[str, Any]) -> list[tuple[str, str, list[s
             ("admin", code, ["admin"]),
         ]
         for username, agency_code, roles in users:
-            admin.create_user(s, "demo", username=username, agency_code=agency_code, roles=roles)
+            admin.create_user(
+                s, "demo", username=username, agency_code=agency_code, roles=roles,
+                password=DEMO_PASSWORD,
+            )
     return users
 
 
@@ -89,8 +94,12 @@ def demo(
     ),
     scale: Annotated[int, typer.Option(help="About how many records the agencies hold.")] = 20_000,
     seed: Annotated[int, typer.Option(help="The scenario's seed.")] = 0,
+    serve: Annotated[
+        bool, typer.Option(help="Serve the hub on 127.0.0.1 when it is built.")
+    ] = True,
+    port: Annotated[int, typer.Option(help="Port of the served hub.")] = 8000,
 ) -> None:
-    """Build a demo hub from a generated scenario through the real ingest path."""
+    """Build a demo hub from a generated scenario through the real ingest path, and serve it."""
     if data_dir.exists():
         if not (data_dir / "hub.sqlite").exists():
             fail(f"{data_dir} exists and is not a demo hub; choose another --data-dir")
@@ -145,10 +154,13 @@ def demo(
     console.rule("[bold]Logins")
     names = ", ".join(u for u, _, _ in users)
     console.print(f"Demo users (one per agency, named after it): {names}")
+    console.print(f"Every demo user's password: [bold]{DEMO_PASSWORD}[/]")
     console.print(
         f"\nDemo hub: {cfg.url}\nTry: TESSERA_DATA_DIR={data_dir} tessera records list "
         f"--user {users[0][0]} --type person --limit 10"
     )
+    if serve:
+        run_server(cfg, hub, "127.0.0.1", port)
 
 
 def _show_visibility(hub: Hub, users: list[tuple[str, str, list[str]]]) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from tessera.hub import audit
 from tessera.hub.access import Actor
-from tessera.hub.models import Agency, AgencyKind, ApiToken, User, UserRole, utcnow
+from tessera.hub.models import Agency, AgencyKind, ApiToken, User, UserRole, as_utc, utcnow
 from tessera.standard.codes import (
     HandlingCode,
     InformationCredibility,
@@ -29,6 +29,9 @@ from tessera.standard.countries import country_code
 
 TOKEN_PREFIX = "tsr_"  # noqa: S105 - a marker that makes leaked tokens easy to scan for
 _hasher = PasswordHasher()
+# Verified when the user is unknown, so that a wrong name takes as long as a wrong password and
+# the time of a refusal does not tell which names exist.
+_UNKNOWN_USER_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
 class AdminError(ValueError):
@@ -133,6 +136,14 @@ def create_user(
     return user
 
 
+def set_password(session: Session, operator: str, username: str, password: str) -> None:
+    """Set a user's password (argon2-hashed); audited, without the password."""
+    if len(password) < 10:
+        raise AdminError("a password needs at least 10 characters")
+    get_user(session, username).password_hash = _hasher.hash(password)
+    _log(session, operator, "user.password", f"user:{username}")
+
+
 def get_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
@@ -146,13 +157,12 @@ def actor(session: Session, username: str) -> Actor:
 
 def check_password(session: Session, username: str, password: str) -> User | None:
     user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active or not user.password_hash:
-        return None
+    stored = user.password_hash if user is not None and user.active else None
     try:
-        _hasher.verify(user.password_hash, password)
+        _hasher.verify(stored or _UNKNOWN_USER_HASH, password)
     except VerificationError:
         return None
-    return user
+    return user if stored else None
 
 
 def _token_hash(token: str) -> str:
@@ -194,10 +204,6 @@ def authenticate_token(session: Session, token: str) -> User | None:
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
     if row is None or row.revoked_at is not None:
         return None
-    expires = row.expires_at
-    if expires is not None:
-        if expires.tzinfo is None:  # SQLite returns naive datetimes; they were written in UTC
-            expires = expires.replace(tzinfo=dt.UTC)
-        if expires < utcnow():
-            return None
+    if row.expires_at is not None and as_utc(row.expires_at) < utcnow():
+        return None
     return row.user if row.user.active else None

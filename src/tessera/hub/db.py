@@ -24,8 +24,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        # A web request's session may be used by more than one of the server's threads, one
+        # after another (never at once), so pysqlite's same-thread check is lifted.
         engine = create_engine(
-            url, connect_args={"timeout": 60}, json_serializer=json_serializer, **kwargs
+            url,
+            connect_args={"timeout": 60, "check_same_thread": False},
+            json_serializer=json_serializer,
+            **kwargs,
         )
 
         @event.listens_for(engine, "connect")

@@ -36,6 +36,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored time, aware: SQLite returns naive datetimes, and they were written in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -105,6 +110,23 @@ class ApiToken(Base):
     user: Mapped[User] = relationship(lazy="joined")
 
 
+class LoginSession(Base):
+    """A person's signed-in browser session. Only a digest of the cookie's token is stored, so a
+    copy of the database cannot be used to sign in; ending it (log out, expiry) is final."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
 class Submission(Base):
     __tablename__ = "submissions"
 
@@ -120,6 +142,9 @@ class Submission(Base):
     updated: Mapped[int] = mapped_column(Integer, default=0)
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="joined")
 
 
 class StoredRecord(Base):

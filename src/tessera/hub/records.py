@@ -54,6 +54,10 @@ class NotFound(access.Refusal, LookupError):
     outcome = "not_found"
 
 
+class AlreadyRetracted(ValueError):
+    """A record cannot be retracted twice."""
+
+
 @dataclass(frozen=True, slots=True)
 class Incoming:
     """A validated record and where it came from."""
@@ -484,6 +488,17 @@ def list_records(
     return rows
 
 
+def count_visible(session: Session, actor: Actor) -> dict[str, int]:
+    """How many current records of each type the actor may see (audited as a read of counts)."""
+    access.authorize(session, actor, "record.read", "records:counts")
+    rows = session.execute(
+        select(StoredRecord.record_type, func.count())
+        .where(_visible(actor))
+        .group_by(StoredRecord.record_type)
+    )
+    return {record_type: int(n) for record_type, n in rows}
+
+
 def get_record(
     session: Session, actor: Actor, agency_code: str, ref: str, *, purpose: str | None = None
 ) -> StoredRecord:
@@ -536,7 +551,7 @@ def retract(session: Session, actor: Actor, ref: str, reason: str) -> StoredReco
     if old is None:
         raise NotFound(actor, "record.retract", resource, f"your agency has no record {ref!r}")
     if old.retracted:
-        raise ValueError(f"record {ref!r} is already retracted")
+        raise AlreadyRetracted(f"record {ref!r} is already retracted")
     old.is_current = False
     session.flush()
     columns = {c.key: getattr(old, c.key) for c in StoredRecord.__table__.columns if c.key != "id"}

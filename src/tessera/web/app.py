@@ -1,0 +1,98 @@
+"""The web hub's application factory: API routers, pages, static files, errors and headers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tessera import __version__
+from tessera.config import Settings
+from tessera.hub.db import Hub
+from tessera.web import errors, pages
+from tessera.web.deps import Throttle, WebState
+from tessera.web.render import STATIC
+from tessera.web.routes import audit, records, session, submissions
+
+API_PREFIX = "/api/v1"
+
+# Pages load only this site's own scripts, styles and images (JavaScript libraries are
+# vendored), and may not be framed: an analyst's screen cannot be overlaid by another site.
+SECURITY_HEADERS = [
+    (b"content-security-policy",
+     b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+     b"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+
+
+class SecureHeaders:
+    """Adds the security headers to every response; no-store on everything but static files,
+    so that a shared computer's cache keeps no record a person has seen."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope["path"].startswith("/static/")
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += SECURITY_HEADERS
+                if scope.get("scheme") == "https":
+                    headers.append((b"strict-transport-security", b"max-age=31536000"))
+                if not static:
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
+    """The web hub over ``hub`` (by default, the store ``settings`` name). Refuses to start with
+    the placeholder secret outside demo mode."""
+    secret = settings.require_real_secret()
+    store = hub or Hub.open(settings.url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if hub is None:
+            store.engine.dispose()
+
+    app = FastAPI(
+        title="Tessera",
+        version=__version__,
+        description="The shared hub of agencies fighting cross-border trafficking. Every "
+        "call is checked by the hub's one permission check and written to its audit log.",
+        lifespan=lifespan,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,  # the interactive page would load scripts from a CDN
+        redoc_url=None,
+    )
+    app.state.web = WebState(store, settings, secret, Throttle())
+    for module in (session, records, submissions, audit):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    errors.install(app)
+    app.add_middleware(SecureHeaders)
+    return app
+
+
+def api_routes(app: FastAPI) -> list[APIRoute]:
+    """The API's operations (for the docs and for tests that must cover each one)."""
+    return [r for r in app.routes if isinstance(r, APIRoute) and r.path.startswith(API_PREFIX)]

@@ -1,0 +1,55 @@
+"""Domain errors and their HTTP answers, in one place.
+
+The API answers ``{"detail": "..."}`` with the status; pages show the same message in the
+layout, and send a person who is not signed in to the sign-in page.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from tessera.hub.access import Forbidden
+from tessera.hub.admin import AdminError
+from tessera.hub.records import AlreadyRetracted, NotFound
+from tessera.ingest.load import LoadError
+from tessera.web.deps import CsrfRefused, NotSignedIn, Throttled
+from tessera.web.render import render
+
+STATUS: dict[type[Exception], int] = {
+    NotSignedIn: 401,
+    Forbidden: 403,
+    CsrfRefused: 403,
+    NotFound: 404,
+    AlreadyRetracted: 409,
+    Throttled: 429,
+    LoadError: 400,
+    AdminError: 400,
+}
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _answer(request: Request, exc: Exception) -> Response:
+    status = next(code for kind, code in STATUS.items() if isinstance(exc, kind))
+    headers: dict[str, str] = {}
+    if isinstance(exc, Throttled):
+        headers["Retry-After"] = str(exc.retry_after)
+    if is_api(request):
+        if status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
+    if status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    return render(request, "error.html", {"status": status, "message": str(exc)},
+                  status_code=status, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    for kind in STATUS:
+        app.add_exception_handler(kind, _answer)

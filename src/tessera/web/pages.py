@@ -1,0 +1,188 @@
+"""The dashboard's pages, rendered on the server from the same hub calls as the API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from tessera.hub import access, logins, oversight, records, submissions
+from tessera.standard.records import RECORD_TYPES
+from tessera.web.deps import (
+    SESSION_COOKIE,
+    Caller,
+    NotSignedIn,
+    SessionDep,
+    StateDep,
+    Throttled,
+    checked_caller,
+)
+from tessera.web.render import render
+from tessera.web.routes.session import start_session
+from tessera.web.routes.submissions import receive
+from tessera.web.schemas import RecordDetail, RecordSummary, SubmissionPublic, SubmissionResult
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+
+
+def signed_in_page(caller: Annotated[Caller, Depends(checked_caller)]) -> Caller:
+    if caller.actor is None:
+        raise NotSignedIn("sign in to see this page")
+    return caller
+
+
+PageCaller = Annotated[Caller, Depends(signed_in_page)]
+
+
+def _page(request: Request, template: str, caller: Caller, **context: object) -> HTMLResponse:
+    return render(request, template, context, actor=caller.actor, csrf_token=caller.csrf_token)
+
+
+def _local(target: str | None) -> str:
+    """Where to go after signing in: only a path on this site (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(
+    request: Request, then: Annotated[str | None, Query(alias="next", max_length=2000)] = None
+) -> HTMLResponse:
+    return render(request, "login.html", {"next": _local(then), "error": None})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    state: StateDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=1000)],
+    then: Annotated[str, Form(alias="next", max_length=2000)] = "/",
+) -> Response:
+    origin = request.headers.get("origin")
+    if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
+        return render(request, "login.html", {"next": "/", "error": "sign in from this site"},
+                      status_code=403)
+    response = RedirectResponse(_local(then), status_code=303)
+    try:
+        start_session(request, response, state, username, password)
+    except (NotSignedIn, Throttled) as refused:
+        status = 429 if isinstance(refused, Throttled) else 401
+        return render(request, "login.html", {"next": _local(then), "error": str(refused)},
+                      status_code=status)
+    return response
+
+
+@router.post("/logout")
+def logout(caller: PageCaller, session: SessionDep) -> Response:
+    if caller.login_id is not None:
+        logins.sign_out(session, caller.login_id)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request, caller: PageCaller, session: SessionDep) -> HTMLResponse:
+    actor = caller.actor
+    assert actor is not None
+    counts = records.count_visible(session, actor) if access.allowed(actor, "record.read") else {}
+    recent = (
+        [SubmissionPublic.of(s) for s in submissions.list_submissions(session, actor, limit=10)]
+        if access.allowed(actor, "submission.read") else []
+    )
+    return _page(request, "overview.html", caller, counts=counts, total=sum(counts.values()),
+                 submissions=recent)
+
+
+@router.get("/records", response_class=HTMLResponse)
+def records_page(
+    request: Request,
+    caller: PageCaller,
+    session: SessionDep,
+    record_type: Annotated[str, Query(alias="type", max_length=32)] = "",
+    agency: Annotated[str, Query(max_length=32)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> HTMLResponse:
+    assert caller.actor is not None
+    rows = records.list_records(
+        session, caller.actor, record_type=record_type if record_type in RECORD_TYPES else None,
+        agency_code=agency or None, text=q or None, limit=PAGE_SIZE + 1,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    return _page(
+        request, "records.html", caller, rows=[RecordSummary.of(r) for r in rows[:PAGE_SIZE]],
+        more=len(rows) > PAGE_SIZE, page=page, types=list(RECORD_TYPES),
+        filters={"type": record_type, "agency": agency, "q": q},
+    )
+
+
+@router.get("/records/{agency}/{ref}", response_class=HTMLResponse)
+def record_page(
+    request: Request, agency: str, ref: str, caller: PageCaller, session: SessionDep
+) -> HTMLResponse:
+    assert caller.actor is not None
+    record = RecordDetail.of(records.get_record(session, caller.actor, agency, ref))
+    versions = (
+        [RecordDetail.of(r) for r in records.history(session, caller.actor, agency, ref)]
+        if access.allowed(caller.actor, "record.history") else []
+    )
+    return _page(request, "record.html", caller, record=record, versions=versions)
+
+
+@router.get("/submissions", response_class=HTMLResponse)
+def submissions_page(request: Request, caller: PageCaller, session: SessionDep) -> HTMLResponse:
+    assert caller.actor is not None
+    rows = [SubmissionPublic.of(s)
+            for s in submissions.list_submissions(session, caller.actor, limit=100)]
+    return _page(request, "submissions.html", caller, rows=rows, result=None,
+                 can_submit=access.allowed(caller.actor, "record.submit"))
+
+
+@router.post("/submissions", response_class=HTMLResponse)
+def submit_page(
+    request: Request,
+    caller: PageCaller,
+    state: StateDep,
+    file: UploadFile,
+    accept_valid: Annotated[bool, Form()] = False,
+) -> HTMLResponse:
+    assert caller.actor is not None
+    result = SubmissionResult.of(
+        receive(state, caller.actor, file, accept_valid=accept_valid, record_type=None)
+    )
+    status = 422 if result.status == "rejected" else 201
+    response = _page(request, "report.html", caller, result=result)
+    response.status_code = status
+    return response
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request,
+    caller: PageCaller,
+    session: SessionDep,
+    username: Annotated[str, Query(max_length=64)] = "",
+    action: Annotated[str, Query(max_length=64)] = "",
+    outcome: Annotated[str, Query(max_length=16)] = "",
+    before: Annotated[int | None, Query(ge=1)] = None,
+    verify: bool = False,
+) -> HTMLResponse:
+    assert caller.actor is not None
+    entries = oversight.read_log(
+        session, caller.actor, username=username or None, action=action or None,
+        outcome=outcome or None, before=before, limit=PAGE_SIZE,
+    )
+    check = oversight.verify_log(session, caller.actor) if verify else None
+    return _page(request, "audit.html", caller, entries=entries, check=check,
+                 filters={"username": username, "action": action, "outcome": outcome})
+
+
+@router.get("/healthz")
+def health() -> dict[str, str]:
+    """For load balancers and the demo's start-up check: the server answers."""
+    return {"status": "ok"}

@@ -1,0 +1,98 @@
+"""Submissions: upload a file through the real ingest path and get its validation report."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Query, UploadFile
+from fastapi.responses import JSONResponse
+
+from tessera.hub import submissions
+from tessera.hub.access import Actor
+from tessera.ingest.load import LoadResult, load_file
+from tessera.standard.records import RECORD_TYPES
+from tessera.web.deps import ActorDep, SessionDep, StateDep, WebState
+from tessera.web.schemas import SubmissionPublic, SubmissionResult
+
+router = APIRouter(prefix="/submissions", tags=["submissions"])
+
+_UNSAFE = re.compile(r"[^\w.\- ]+")
+_CHUNK = 1 << 20
+
+
+def _safe_name(name: str | None) -> str:
+    """The uploaded file's own name, without any folder, kept for provenance and the format."""
+    base = _UNSAFE.sub("_", Path((name or "").replace("\\", "/")).name).strip(" .")
+    return base[:200] or "upload"
+
+
+def receive(state: WebState, actor: Actor, upload: UploadFile, *, accept_valid: bool,
+            record_type: str | None) -> LoadResult:
+    """Copy the upload to a private folder (refusing it past the size limit) and load it as
+    the actor; the copy is removed afterwards, whatever happens."""
+    limit = state.settings.max_upload_mb << 20
+    with tempfile.TemporaryDirectory(prefix="tessera-upload-") as folder:
+        path = Path(folder) / _safe_name(upload.filename)
+        size = 0
+        with path.open("wb") as out:
+            while chunk := upload.file.read(_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise HTTPException(
+                        413, f"{path.name} is larger than {state.settings.max_upload_mb} MiB"
+                    )
+                out.write(chunk)
+        return load_file(state.hub, path, username=actor.username, accept_valid=accept_valid,
+                         record_type=record_type)
+
+
+@router.post(
+    "",
+    response_model=SubmissionResult,
+    status_code=201,
+    operation_id="submit_file",
+    responses={422: {"model": SubmissionResult, "description": "The file was rejected"}},
+)
+def submit_file(
+    file: UploadFile,
+    actor: ActorDep,
+    state: StateDep,
+    accept_valid: Annotated[bool, Form(description="Load the valid rows of a file with errors")]
+    = False,
+    record_type: Annotated[
+        str | None,
+        Form(description="Type of every row, for files without a record_type column",
+             pattern="^(" + "|".join(RECORD_TYPES) + ")$"),
+    ] = None,
+) -> SubmissionResult | JSONResponse:
+    """Submit a file (CSV, XLSX, JSON Lines, FollowTheMoney) as your agency's records.
+
+    A file with any invalid row writes nothing unless ``accept_valid`` is set; the report
+    names each rejected row, field, value and reason."""
+    result = SubmissionResult.of(
+        receive(state, actor, file, accept_valid=accept_valid, record_type=record_type)
+    )
+    if result.status == "rejected":
+        return JSONResponse(result.model_dump(mode="json"), status_code=422)
+    return result
+
+
+@router.get("", response_model=list[SubmissionPublic], operation_id="list_submissions")
+def list_submissions(
+    actor: ActorDep,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[SubmissionPublic]:
+    """Your agency's submissions, newest first (every agency's, for the hub's admins)."""
+    rows = submissions.list_submissions(session, actor, limit=limit, offset=offset)
+    return [SubmissionPublic.of(r) for r in rows]
+
+
+@router.get("/{submission_id}", response_model=SubmissionPublic, operation_id="get_submission")
+def get_submission(submission_id: int, actor: ActorDep, session: SessionDep) -> SubmissionPublic:
+    """One submission: who sent which file when, and what it added."""
+    return SubmissionPublic.of(submissions.get_submission(session, actor, submission_id))

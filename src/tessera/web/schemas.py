@@ -1,0 +1,184 @@
+"""What the API sends and takes: public models, built from the hub's rows, never the rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from tessera.hub.models import StoredRecord, Submission
+from tessera.hub.oversight import Entry
+from tessera.ingest.load import LoadResult
+from tessera.standard.codes import SCOPE_ORDER
+
+
+class Me(BaseModel):
+    username: str
+    agency: str
+    agency_kind: str
+    roles: list[str]
+    csrf_token: str | None = Field(
+        None, description="Send back in the X-CSRF-Token header on changes made with the cookie."
+    )
+
+
+class Credentials(BaseModel):
+    username: str = Field(max_length=64, examples=["ua-pol"])
+    password: str = Field(max_length=1000, examples=["tessera-demo"])
+
+
+class Provenance(BaseModel):
+    submission_id: int | None
+    source_file: str | None
+    source_sheet: str | None
+    source_row: int | None
+    received_at: dt.datetime
+
+
+class Handling(BaseModel):
+    handling_code: str = Field(description="H0 (open) to H3 (owner only)")
+    evaluation: str = Field(description="Source reliability (A-F, X) and credibility (1-6)")
+    requested_scope: str
+    scope: str = Field(description="The scope in force: the requested one, bounded by consent")
+    share_with: list[str]
+
+
+class RecordSummary(BaseModel):
+    agency: str
+    ref: str
+    record_type: str
+    version: int
+    title: str
+    retracted: bool
+    handling: Handling
+    provenance: Provenance
+
+    @classmethod
+    def of(cls, row: StoredRecord) -> RecordSummary:
+        return cls(
+            agency=row.agency.code,
+            ref=row.ref,
+            record_type=row.record_type,
+            version=row.version,
+            title=row.title,
+            retracted=row.retracted,
+            handling=Handling(
+                handling_code=row.handling_code,
+                evaluation=f"{row.source_reliability}{row.information_credibility}",
+                requested_scope=SCOPE_ORDER[row.requested_level].value,
+                scope=SCOPE_ORDER[row.scope_level].value,
+                share_with=[c for c in row.share_with.split(";") if c],
+            ),
+            provenance=Provenance(
+                submission_id=row.submission_id,
+                source_file=row.source_file,
+                source_sheet=row.source_sheet,
+                source_row=row.source_row,
+                received_at=row.received_at,
+            ),
+        )
+
+
+class RecordDetail(RecordSummary):
+    data: dict[str, Any]
+
+    @classmethod
+    def of(cls, row: StoredRecord) -> RecordDetail:
+        return cls(**RecordSummary.of(row).model_dump(), data=row.data)
+
+
+class Retraction(BaseModel):
+    reason: str = Field(min_length=3, max_length=500, examples=["entered in error"])
+
+
+class SubmissionPublic(BaseModel):
+    id: int
+    agency: str
+    username: str
+    file_name: str
+    file_sha256: str
+    received_at: dt.datetime
+    status: str
+    rows_read: int
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+
+    @classmethod
+    def of(cls, row: Submission) -> SubmissionPublic:
+        return cls(
+            id=row.id, agency=row.agency.code, username=row.user.username,
+            file_name=row.file_name, file_sha256=row.file_sha256, received_at=row.received_at,
+            status=row.status, rows_read=row.rows_read, created=row.created, updated=row.updated,
+            unchanged=row.unchanged, rejected=row.rejected,
+        )
+
+
+class RejectionPublic(BaseModel):
+    file: str
+    sheet: str | None
+    row: int
+    field: str
+    value: str
+    reason: str
+
+
+class Report(BaseModel):
+    file: str
+    ok: bool
+    rows_read: int
+    valid: int
+    rejected_rows: int
+    rejection_count: int = Field(description="Every problem found; only the first are listed")
+    rejections: list[RejectionPublic]
+    warnings: list[str]
+    skipped: dict[str, int]
+
+
+class SubmissionResult(BaseModel):
+    status: str = Field(description="committed, partial (valid rows only) or rejected")
+    submission_id: int | None
+    created: int
+    updated: int
+    unchanged: int
+    report: Report
+
+    @classmethod
+    def of(cls, result: LoadResult) -> SubmissionResult:
+        r = result.report
+        return cls(
+            status=result.status, submission_id=result.submission_id, created=result.created,
+            updated=result.updated, unchanged=result.unchanged,
+            report=Report(
+                file=r.file, ok=r.ok, rows_read=r.rows_read, valid=r.valid,
+                rejected_rows=r.rejected_rows, rejection_count=r.rejection_count,
+                rejections=[RejectionPublic(**asdict(x)) for x in r.rejections],
+                warnings=r.warnings, skipped=r.skipped,
+            ),
+        )
+
+
+class AuditEntryPublic(BaseModel):
+    id: int
+    at: str
+    username: str | None
+    agency: str | None
+    action: str
+    resource: str
+    outcome: str
+    detail: dict[str, Any]
+
+    @classmethod
+    def of(cls, e: Entry) -> AuditEntryPublic:
+        return cls(id=e.id, at=e.at, username=e.username, agency=e.agency_code, action=e.action,
+                   resource=e.resource, outcome=e.outcome, detail=e.detail)
+
+
+class AuditCheck(BaseModel):
+    ok: bool
+    entries: int
+    head: str
+    problems: list[str]

@@ -1,0 +1,79 @@
+"""A web hub over the test world: its users with passwords, an API token, a few records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tessera.config import Settings
+from tessera.hub import admin, records
+from tessera.hub.records import Incoming
+from tessera.standard.records import ANY_RECORD
+from tessera.web import create_app
+from tests.conftest import World
+
+PASSWORD = "correct horse battery"
+USERS = ("ua_sub", "ua_aud", "md_an", "de_an", "io_an", "root")
+
+
+def submit(world: World, agency: str, rows: list[dict[str, Any]]) -> None:
+    """Write rows as ``agency``'s records, as a load does (consent applied)."""
+    with world.hub.session() as s:
+        owner = admin.get_agency(s, agency)
+        items = [
+            Incoming(ANY_RECORD.validate_python(r, context={"country": owner.country}),
+                     "seed.csv", None, n + 2)
+            for n, r in enumerate(rows)
+        ]
+        counts = records.write_batch(s, owner, items, user_id=None, submission_id=None)
+        assert not counts.conflicts
+        records.apply_consent(s, owner.id)
+
+
+@dataclass
+class Web:
+    world: World
+    app: FastAPI
+    token: str  # ua_sub's API token
+
+    def client(self) -> TestClient:
+        return TestClient(self.app, base_url="http://testserver")
+
+    def signed_in(self, username: str) -> TestClient:
+        """A client with ``username``'s session cookie and CSRF header, as the pages have."""
+        client = self.client()
+        answer = client.post("/api/v1/session",
+                             json={"username": username, "password": PASSWORD})
+        assert answer.status_code == 200, answer.text
+        client.headers["X-CSRF-Token"] = answer.json()["csrf_token"]
+        return client
+
+    def bearer(self, token: str | None = None) -> TestClient:
+        client = self.client()
+        client.headers["Authorization"] = f"Bearer {token or self.token}"
+        return client
+
+
+@pytest.fixture
+def web(world: World, tmp_path: Any) -> Iterator[Web]:
+    with world.hub.session() as s:
+        for username in USERS:
+            admin.set_password(s, "test", username, PASSWORD)
+        token = admin.issue_token(s, "test", "ua_sub", "case system")
+    submit(world, "UA-POL", [
+        {"record_type": "person", "ref": "UA-P1", "name": "Олег Петренко", "roles": "recruiter",
+         "sharing_scope": "owner"},
+        {"record_type": "person", "ref": "UA-P2", "name": "Ivan Bondar", "roles": "suspect",
+         "sharing_scope": "members"},
+    ])
+    submit(world, "DE-FIU", [
+        {"record_type": "account", "ref": "DE-A1", "iban": "DE89370400440532013000",
+         "sharing_scope": "owner"},
+    ])
+    app = create_app(Settings(demo=True, data_dir=tmp_path), world.hub)
+    yield Web(world, app, token)
