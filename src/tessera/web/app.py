@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -91,8 +90,3 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(SecureHeaders)
     return app
-
-
-def api_routes(app: FastAPI) -> list[APIRoute]:
-    """The API's operations (for the docs and for tests that must cover each one)."""
-    return [r for r in app.routes if isinstance(r, APIRoute) and r.path.startswith(API_PREFIX)]

@@ -21,7 +21,13 @@ from tessera.web.deps import (
 from tessera.web.render import render
 from tessera.web.routes.session import start_session
 from tessera.web.routes.submissions import receive
-from tessera.web.schemas import RecordDetail, RecordSummary, SubmissionPublic, SubmissionResult
+from tessera.web.schemas import (
+    MAX_BIG_ID,
+    RecordDetail,
+    RecordSummary,
+    SubmissionPublic,
+    SubmissionResult,
+)
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -153,7 +159,7 @@ def submit_page(
 ) -> HTMLResponse:
     assert caller.actor is not None
     result = SubmissionResult.of(
-        receive(state, caller.actor, file, accept_valid=accept_valid, record_type=None)
+        receive(state, caller.actor, file, accept_valid=accept_valid)
     )
     status = 422 if result.status == "rejected" else 201
     response = _page(request, "report.html", caller, result=result)
@@ -169,7 +175,7 @@ def audit_page(
     username: Annotated[str, Query(max_length=64)] = "",
     action: Annotated[str, Query(max_length=64)] = "",
     outcome: Annotated[str, Query(max_length=16)] = "",
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_BIG_ID)] = None,
     verify: bool = False,
 ) -> HTMLResponse:
     assert caller.actor is not None

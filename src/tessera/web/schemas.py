@@ -8,10 +8,40 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from tessera.hub.models import StoredRecord, Submission
+from tessera.hub.models import StoredRecord, Submission, as_utc
 from tessera.hub.oversight import Entry
 from tessera.ingest.load import LoadResult
 from tessera.standard.codes import SCOPE_ORDER
+
+# The largest ids a request may name: the store's integer columns (submissions, offsets) and its
+# 64-bit ones (audit entries). A larger number is refused as malformed, not passed to the store.
+MAX_ID = 2**31 - 1
+MAX_BIG_ID = 2**63 - 1
+
+
+class Problem(BaseModel):
+    detail: str = Field(description="What went wrong, in words")
+
+
+class Malformed(BaseModel):
+    """A request whose parameters or body do not match this document (FastAPI's own answer)."""
+
+    detail: list[dict[str, Any]]
+
+
+_MEANING = {
+    401: "Not signed in, or the API token is unknown, revoked or expired",
+    403: "Your roles do not allow this, or a change lacked the session's CSRF token",
+    404: "No such item that you may see (absent and hidden look the same)",
+    409: "The item is not in a state that allows this",
+    413: "The file is larger than the hub accepts",
+    429: "Too many failed sign-ins: wait for Retry-After seconds",
+}
+
+
+def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers an operation may give, for the OpenAPI document."""
+    return {code: {"model": Problem, "description": _MEANING[code]} for code in codes}
 
 
 class Me(BaseModel):
@@ -76,7 +106,7 @@ class RecordSummary(BaseModel):
                 source_file=row.source_file,
                 source_sheet=row.source_sheet,
                 source_row=row.source_row,
-                received_at=row.received_at,
+                received_at=as_utc(row.received_at),
             ),
         )
 
@@ -111,7 +141,8 @@ class SubmissionPublic(BaseModel):
     def of(cls, row: Submission) -> SubmissionPublic:
         return cls(
             id=row.id, agency=row.agency.code, username=row.user.username,
-            file_name=row.file_name, file_sha256=row.file_sha256, received_at=row.received_at,
+            file_name=row.file_name, file_sha256=row.file_sha256,
+            received_at=as_utc(row.received_at),
             status=row.status, rows_read=row.rows_read, created=row.created, updated=row.updated,
             unchanged=row.unchanged, rejected=row.rejected,
         )

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query
 
 from tessera.hub import oversight
 from tessera.web.deps import ActorDep, SessionDep
-from tessera.web.schemas import AuditCheck, AuditEntryPublic
+from tessera.web.schemas import MAX_BIG_ID, AuditCheck, AuditEntryPublic, problems
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(prefix="/audit", tags=["audit"], responses=problems(401, 403))
 
 
 @router.get("", response_model=list[AuditEntryPublic], operation_id="read_audit_log")
@@ -20,7 +20,9 @@ def read_audit_log(
     username: Annotated[str | None, Query(max_length=64)] = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
     outcome: Annotated[str | None, Query(max_length=16)] = None,
-    before: Annotated[int | None, Query(ge=1, description="Entries older than this id")] = None,
+    before: Annotated[
+        int | None, Query(ge=1, le=MAX_BIG_ID, description="Entries older than this id")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AuditEntryPublic]:
     """The newest entries you oversee (your agency's, or the whole hub's), newest first."""

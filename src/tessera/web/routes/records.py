@@ -9,9 +9,11 @@ from fastapi import APIRouter, Query
 from tessera.hub import records
 from tessera.standard.records import RECORD_TYPES
 from tessera.web.deps import ActorDep, SessionDep
-from tessera.web.schemas import RecordDetail, RecordSummary, Retraction
+from tessera.web.schemas import RecordDetail, RecordSummary, Retraction, problems
 
-router = APIRouter(prefix="/records", tags=["records"])
+router = APIRouter(
+    prefix="/records", tags=["records"], responses=problems(401, 403, 404, 409)
+)
 
 RecordType = Annotated[
     str | None,

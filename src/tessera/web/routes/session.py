@@ -16,9 +16,9 @@ from tessera.web.deps import (
     Throttled,
     WebState,
 )
-from tessera.web.schemas import Credentials, Me
+from tessera.web.schemas import Credentials, Me, problems
 
-router = APIRouter(prefix="/session", tags=["session"])
+router = APIRouter(prefix="/session", tags=["session"], responses=problems(401, 429))
 
 
 def client_of(request: Request) -> str:

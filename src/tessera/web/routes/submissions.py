@@ -8,16 +8,27 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 
 from tessera.hub import submissions
 from tessera.hub.access import Actor
 from tessera.ingest.load import LoadResult, load_file
+from tessera.ingest.readers import FORMATS
 from tessera.standard.records import RECORD_TYPES
 from tessera.web.deps import ActorDep, SessionDep, StateDep, WebState
-from tessera.web.schemas import SubmissionPublic, SubmissionResult
+from tessera.web.schemas import (
+    MAX_ID,
+    Malformed,
+    Problem,
+    SubmissionPublic,
+    SubmissionResult,
+    problems,
+)
 
-router = APIRouter(prefix="/submissions", tags=["submissions"])
+router = APIRouter(
+    prefix="/submissions", tags=["submissions"], responses=problems(401, 403, 404, 413)
+)
 
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 _CHUNK = 1 << 20
@@ -30,7 +41,7 @@ def _safe_name(name: str | None) -> str:
 
 
 def receive(state: WebState, actor: Actor, upload: UploadFile, *, accept_valid: bool,
-            record_type: str | None) -> LoadResult:
+            record_type: str | None = None, fmt: str | None = None) -> LoadResult:
     """Copy the upload to a private folder (refusing it past the size limit) and load it as
     the actor; the copy is removed afterwards, whatever happens."""
     limit = state.settings.max_upload_mb << 20
@@ -46,7 +57,7 @@ def receive(state: WebState, actor: Actor, upload: UploadFile, *, accept_valid: 
                     )
                 out.write(chunk)
         return load_file(state.hub, path, username=actor.username, accept_valid=accept_valid,
-                         record_type=record_type)
+                         record_type=record_type, fmt=fmt)
 
 
 @router.post(
@@ -54,7 +65,13 @@ def receive(state: WebState, actor: Actor, upload: UploadFile, *, accept_valid: 
     response_model=SubmissionResult,
     status_code=201,
     operation_id="submit_file",
-    responses={422: {"model": SubmissionResult, "description": "The file was rejected"}},
+    responses={
+        400: {"model": Problem, "description": "The file cannot be read (format, encoding)"},
+        422: {
+            "model": SubmissionResult | Malformed,
+            "description": "The file was rejected (its report), or the request was malformed",
+        },
+    },
 )
 def submit_file(
     file: UploadFile,
@@ -67,13 +84,19 @@ def submit_file(
         Form(description="Type of every row, for files without a record_type column",
              pattern="^(" + "|".join(RECORD_TYPES) + ")$"),
     ] = None,
+    file_format: Annotated[
+        str | None,
+        Form(alias="format", description="The file's format, when its extension does not tell",
+             pattern="^(" + "|".join(FORMATS) + ")$"),
+    ] = None,
 ) -> SubmissionResult | JSONResponse:
     """Submit a file (CSV, XLSX, JSON Lines, FollowTheMoney) as your agency's records.
 
     A file with any invalid row writes nothing unless ``accept_valid`` is set; the report
     names each rejected row, field, value and reason."""
     result = SubmissionResult.of(
-        receive(state, actor, file, accept_valid=accept_valid, record_type=record_type)
+        receive(state, actor, file, accept_valid=accept_valid, record_type=record_type,
+                fmt=file_format)
     )
     if result.status == "rejected":
         return JSONResponse(result.model_dump(mode="json"), status_code=422)
@@ -85,7 +108,7 @@ def list_submissions(
     actor: ActorDep,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> list[SubmissionPublic]:
     """Your agency's submissions, newest first (every agency's, for the hub's admins)."""
     rows = submissions.list_submissions(session, actor, limit=limit, offset=offset)
@@ -93,6 +116,8 @@ def list_submissions(
 
 
 @router.get("/{submission_id}", response_model=SubmissionPublic, operation_id="get_submission")
-def get_submission(submission_id: int, actor: ActorDep, session: SessionDep) -> SubmissionPublic:
+def get_submission(
+    submission_id: Annotated[int, PathParam(ge=1, le=MAX_ID)], actor: ActorDep, session: SessionDep
+) -> SubmissionPublic:
     """One submission: who sent which file when, and what it added."""
     return SubmissionPublic.of(submissions.get_submission(session, actor, submission_id))

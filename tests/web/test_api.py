@@ -1,0 +1,143 @@
+"""The API's records, submissions and audit log, as each agency's users see them."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from tessera.hub.models import AuditEntry, StoredRecord
+from tests.web.conftest import Web
+
+GOOD_CSV = (
+    "record_type,ref,name,gender\nperson,N1,Olena Kovalenko,female\nperson,N2,Petro Lys,male\n"
+)
+BAD_CSV = (
+    "record_type,ref,name,birth_date,number,owner_ref,gender\n"
+    "person,B1,Ірина Мельник,31.02.1990,,,female\n"
+    "phone,B2,,,not-a-number,B1,\n"
+)
+
+
+def refs(web: Web, username: str, **params: str) -> set[str]:
+    answer = web.signed_in(username).get("/api/v1/records", params=params)
+    assert answer.status_code == 200, answer.text
+    return {r["ref"] for r in answer.json()}
+
+
+def test_each_agency_lists_only_what_it_may_see(web: Web) -> None:
+    assert refs(web, "ua_sub") == {"UA-P1", "UA-P2"}
+    assert refs(web, "de_an") == {"UA-P2", "DE-A1"}
+    assert refs(web, "md_an") == {"UA-P2"}
+    assert refs(web, "ua_sub", type="person", q="bondar") == {"UA-P2"}
+
+
+def test_a_record_comes_with_its_provenance_and_handling(web: Web) -> None:
+    answer = web.signed_in("ua_sub").get("/api/v1/records/UA-POL/UA-P1")
+    assert answer.status_code == 200
+    record = answer.json()
+    assert record["data"]["name"]["raw"] == "Олег Петренко"
+    assert record["provenance"]["source_file"] == "seed.csv"
+    assert record["provenance"]["source_row"] == 2
+    assert record["handling"]["scope"] == "owner"
+
+
+def test_a_hidden_record_looks_absent_and_the_attempt_is_audited(web: Web) -> None:
+    hidden = web.signed_in("de_an").get("/api/v1/records/UA-POL/UA-P1")
+    absent = web.signed_in("de_an").get("/api/v1/records/UA-POL/NOPE")
+    assert hidden.status_code == absent.status_code == 404
+    assert "UA-P1" in hidden.json()["detail"] and "Олег" not in hidden.text
+    with web.world.hub.session() as s:
+        outcome = s.scalar(select(AuditEntry.outcome).where(
+            AuditEntry.resource == "record:UA-POL/UA-P1", AuditEntry.username == "de_an"))
+    assert outcome == "not_found"
+
+
+def test_retraction_is_for_the_owner_once_and_keeps_the_history(web: Web) -> None:
+    other = web.signed_in("md_an").post("/api/v1/records/UA-P2/retraction",
+                                        json={"reason": "not ours"})
+    assert other.status_code == 404  # md_an's agency has no record UA-P2 of its own
+    owner = web.signed_in("ua_sub")
+    assert owner.post("/api/v1/records/UA-P2/retraction",
+                      json={"reason": "entered in error"}).status_code == 204
+    again = owner.post("/api/v1/records/UA-P2/retraction", json={"reason": "entered in error"})
+    assert again.status_code == 409
+    versions = owner.get("/api/v1/records/UA-POL/UA-P2/history").json()
+    assert [(v["version"], v["retracted"]) for v in versions] == [(1, False), (2, True)]
+
+
+def test_a_good_file_is_loaded_and_reported(web: Web) -> None:
+    answer = web.bearer().post(
+        "/api/v1/submissions", files={"file": ("people.csv", GOOD_CSV, "text/csv")}
+    )
+    assert answer.status_code == 201, answer.text
+    result = answer.json()
+    assert (result["status"], result["created"]) == ("committed", 2)
+    assert refs(web, "ua_sub", q="N1") == {"N1"}
+    listed = web.bearer().get("/api/v1/submissions").json()
+    assert [(s["file_name"], s["username"]) for s in listed] == [("people.csv", "ua_sub")]
+    one = web.bearer().get(f"/api/v1/submissions/{result['submission_id']}")
+    assert one.json()["created"] == 2
+
+
+def test_a_bad_file_writes_nothing_and_names_each_problem(web: Web) -> None:
+    with web.world.hub.session() as s:
+        before = s.scalar(select(func.count()).select_from(StoredRecord))
+    answer = web.bearer().post(
+        "/api/v1/submissions", files={"file": ("bad.csv", BAD_CSV, "text/csv")}
+    )
+    assert answer.status_code == 422
+    report = answer.json()["report"]
+    problems = {(r["row"], r["field"]) for r in report["rejections"]}
+    assert (2, "birth_date") in problems and (3, "number") in problems
+    assert report["rejected_rows"] == 2
+    with web.world.hub.session() as s:
+        assert s.scalar(select(func.count()).select_from(StoredRecord)) == before
+
+
+def test_accept_valid_loads_only_the_valid_rows(web: Web) -> None:
+    mixed = GOOD_CSV + "person,N3,Anna Bilyk,robot\n"
+    answer = web.bearer().post(
+        "/api/v1/submissions", files={"file": ("mixed.csv", mixed, "text/csv")},
+        data={"accept_valid": "true"},
+    )
+    assert answer.status_code == 201
+    assert (answer.json()["status"], answer.json()["created"]) == ("partial", 2)
+
+
+def test_an_uploaded_file_name_cannot_leave_the_upload_folder(web: Web) -> None:
+    answer = web.bearer().post(
+        "/api/v1/submissions", files={"file": ("../../etc/people.csv", GOOD_CSV, "text/csv")}
+    )
+    assert answer.status_code == 201
+    assert answer.json()["report"]["file"] == "people.csv"
+
+
+def test_a_file_over_the_size_limit_is_refused(web: Web) -> None:
+    web.app.state.web.settings.max_upload_mb = 1
+    big = GOOD_CSV + "".join(f"person,X{n},Name Number{n},female\n" for n in range(60_000))
+    answer = web.bearer().post("/api/v1/submissions", files={"file": ("big.csv", big, "text/csv")})
+    assert answer.status_code == 413
+    assert "1 MiB" in answer.json()["detail"]
+
+
+def test_submissions_of_another_agency_are_not_shown(web: Web) -> None:
+    submitted = web.bearer().post(
+        "/api/v1/submissions", files={"file": ("people.csv", GOOD_CSV, "text/csv")}
+    ).json()
+    md = web.signed_in("md_an")
+    assert md.get("/api/v1/submissions").json() == []
+    assert md.get(f"/api/v1/submissions/{submitted['submission_id']}").status_code == 404
+    root = web.signed_in("root")
+    assert [s["agency"] for s in root.get("/api/v1/submissions").json()] == ["UA-POL"]
+
+
+def test_an_agency_auditor_oversees_their_agency_and_the_hub_auditor_all(web: Web) -> None:
+    web.signed_in("de_an").get("/api/v1/records/UA-POL/UA-P2")
+    web.signed_in("md_an").get("/api/v1/records")
+    entries = web.signed_in("ua_aud").get("/api/v1/audit", params={"limit": 1000}).json()
+    assert entries, "an agency auditor sees their agency's trail"
+    for e in entries:
+        assert e["agency"] == "UA-POL" or e["resource"].startswith("record:UA-POL/"), e
+    assert any(e["username"] == "de_an" for e in entries)  # who read UA-POL's record
+    assert not any(e["username"] == "md_an" for e in entries)  # md_an read no UA-POL record
+    check = web.signed_in("ua_aud").get("/api/v1/audit/verification").json()
+    assert check["ok"] is True and check["problems"] == []

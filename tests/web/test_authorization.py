@@ -1,0 +1,78 @@
+"""Every API operation, tried by callers who must be refused: nobody signed in, a user whose
+roles do not allow it, and a user of another agency. A new operation fails this test until it
+is added to ``OPERATIONS`` with who may call it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from tessera.hub.models import AuditEntry
+from tests.web.conftest import Web
+
+CSV = ("people.csv", "record_type,ref,name\nperson,Z1,Zoya Lys\n", "text/csv")
+
+# (method, path, request keywords, the users who may call it; every other user must be refused)
+OPERATIONS: list[tuple[str, str, dict[str, Any], set[str]]] = [
+    ("GET", "/api/v1/session/me", {}, {"ua_sub", "ua_aud", "md_an", "de_an", "io_an", "root"}),
+    ("GET", "/api/v1/records", {}, {"ua_sub", "md_an", "de_an", "io_an"}),
+    ("GET", "/api/v1/records/{agency}/{ref}", {}, {"ua_sub"}),
+    ("GET", "/api/v1/records/{agency}/{ref}/history", {}, {"ua_sub"}),
+    ("POST", "/api/v1/records/{ref}/retraction", {"json": {"reason": "wrong file"}},
+     {"ua_sub"}),
+    ("POST", "/api/v1/submissions", {"files": {"file": CSV}}, {"ua_sub", "md_an"}),
+    ("GET", "/api/v1/submissions", {}, {"ua_sub", "md_an", "root"}),
+    ("GET", "/api/v1/submissions/{submission_id}", {}, {"ua_sub", "root"}),
+    ("GET", "/api/v1/audit", {}, {"ua_aud"}),
+    ("GET", "/api/v1/audit/verification", {}, {"ua_aud", "root"}),
+]
+# Operations anyone may call: signing in, and signing out (which ends only one's own session).
+PUBLIC = {("POST", "/api/v1/session"), ("DELETE", "/api/v1/session")}
+USERS = ("ua_sub", "ua_aud", "md_an", "de_an", "io_an", "root")
+
+
+def test_every_api_operation_is_in_the_table(web: Web) -> None:
+    served = {
+        (method.upper(), path)
+        for path, item in web.app.openapi()["paths"].items()
+        for method in item
+    }
+    assert served == {(m, p) for m, p, _, _ in OPERATIONS} | PUBLIC
+
+
+def _own_submission(web: Web) -> int:
+    answer = web.bearer().post("/api/v1/submissions", files={"file": CSV})
+    assert answer.status_code == 201, answer.text
+    return int(answer.json()["submission_id"])
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=[f"{m} {p}" for m, p, _, _ in OPERATIONS])
+def test_only_the_allowed_users_get_through(
+    web: Web, operation: tuple[str, str, dict[str, Any], set[str]]
+) -> None:
+    method, path, kwargs, allowed = operation
+    path = path.format(agency="UA-POL", ref="UA-P1", submission_id=_own_submission(web))
+    anonymous = web.client().request(method, path, **kwargs)
+    assert anonymous.status_code == 401, (method, path, anonymous.text)
+    for username in USERS:
+        if username in allowed:
+            continue
+        answer = web.signed_in(username).request(method, path, **kwargs)
+        assert answer.status_code in (403, 404), (username, method, path, answer.status_code)
+    for username in sorted(allowed):
+        answer = web.signed_in(username).request(method, path, **kwargs)
+        assert answer.status_code < 400, (username, method, path, answer.text)
+
+
+def test_refusals_are_audited_and_leave_no_trace_of_the_work(web: Web) -> None:
+    answer = web.signed_in("de_an").post("/api/v1/submissions", files={"file": CSV})
+    assert answer.status_code == 403
+    with web.world.hub.session() as s:
+        entry = s.scalars(
+            select(AuditEntry).where(AuditEntry.username == "de_an",
+                                     AuditEntry.action == "record.submit")
+        ).one()
+        assert entry.outcome == "refused"
+    assert web.signed_in("ua_sub").get("/api/v1/records", params={"q": "Z1"}).json() == []
