@@ -16,7 +16,9 @@ from tessera.hub.models import Agency, StoredRecord, Submission
 
 def test_demo_builds_a_hub_from_a_scenario(tmp_path: Path) -> None:
     data_dir = tmp_path / "demo"
-    result = CliRunner().invoke(app, ["demo", "--data-dir", str(data_dir), "--scale", "1500", "--no-serve"])
+    result = CliRunner().invoke(
+        app, ["demo", "--data-dir", str(data_dir), "--scale", "1500", "--no-serve"]
+    )
     assert result.exit_code == 0, result.output
     manifest = json.loads((data_dir / "scenario" / "manifest.json").read_text())
     hub = Hub.open(f"sqlite:///{data_dir / 'hub.sqlite'}")

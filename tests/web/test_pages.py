@@ -57,3 +57,23 @@ def test_a_form_post_without_the_csrf_field_is_refused(web: Web) -> None:
     answer = client.post("/logout", data={})
     assert answer.status_code == 403
     assert client.get("/api/v1/session/me").status_code == 200  # still signed in
+
+
+def test_pages_send_referrers_only_to_this_site(web: Web) -> None:
+    # With no referrer at all, Chromium marks the pages' own form posts "Origin: null", which
+    # the same-origin check refuses: nobody could sign in from a browser.
+    assert web.client().get("/login").headers["referrer-policy"] == "same-origin"
+
+
+def test_a_sign_in_from_a_sandboxed_or_foreign_page_is_refused(web: Web) -> None:
+    for origin in ("null", "https://evil.example"):
+        answer = web.client().post(
+            "/login", data={"username": "ua_sub", "password": PASSWORD},
+            headers={"Origin": origin}, follow_redirects=False,
+        )
+        assert answer.status_code == 403
+    same = web.client().post(
+        "/login", data={"username": "ua_sub", "password": PASSWORD},
+        headers={"Origin": "http://testserver"}, follow_redirects=False,
+    )
+    assert same.status_code == 303

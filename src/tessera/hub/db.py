@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+READ_ONLY = "tessera_read_only"  # execution option: a transaction that writes nothing
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -47,7 +49,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin_immediate(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            reading = conn.get_execution_options().get(READ_ONLY, False)
+            conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, json_serializer=json_serializer, **kwargs)
@@ -81,6 +84,13 @@ class Hub:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._readers = sessionmaker(
+            engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
+        # SQLite has one writer at a time. Threads of this process queue here for their turn
+        # instead of polling the database's lock with sleeps, which starves some of them when
+        # many wait (a web server's threads); other processes still meet the database's lock.
+        self._one_writer = threading.Lock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
     def open(cls, url: str) -> Hub:
@@ -94,12 +104,28 @@ class Hub:
         and the refusal is then audited on its own.
         """
         try:
-            with self._sessions() as session, session.begin():
+            with self._turn(), self._sessions() as session, session.begin():
                 yield session
         except Refusal as refused:
-            with self._sessions() as session, session.begin():
+            with self._turn(), self._sessions() as session, session.begin():
                 audit_refusal(session, refused)
             raise
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A transaction that only reads: on SQLite it waits for no writer (WAL readers see the
+        last commit). Nothing it writes is kept, and reads of records, which must be audited,
+        do not belong here: it is for looking up who is calling."""
+        with self._readers() as session:
+            yield session  # closing the session rolls its transaction back
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        if self._one_writer is None:
+            yield
+            return
+        with self._one_writer:
+            yield
 
     @property
     def dialect(self) -> str:

@@ -10,12 +10,10 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
 
 from tessera.config import Settings
 from tessera.hub import admin, logins
@@ -90,12 +88,15 @@ def web_state(request: Request) -> WebState:
 StateDep = Annotated[WebState, Depends(web_state)]
 
 
-def unit_of_work(state: StateDep) -> Iterator[Session]:
-    with state.hub.session() as session:
-        yield session
+def hub_of(state: StateDep) -> Hub:
+    """The store. Each endpoint opens its unit of work itself (``with hub.session()``), so that
+    the transaction begins, commits and releases its locks within one thread: one held across
+    the server's thread hops (as a dependency with ``yield`` would) starves the thread pool
+    when every thread waits for that lock."""
+    return state.hub
 
 
-SessionDep = Annotated[Session, Depends(unit_of_work)]
+HubDep = Annotated[Hub, Depends(hub_of)]
 
 
 @dataclass(frozen=True)
@@ -109,14 +110,15 @@ class Caller:
 
 
 def identify(request: Request, state: StateDep) -> Caller:
-    """Who is calling, looked up in a short transaction of its own, so that an endpoint that
-    hands work to another transaction (a file load) holds no lock while it waits."""
+    """Who is calling, looked up in a short read-only transaction of its own, so that an
+    endpoint that hands work to another transaction (a file load) holds no lock while it
+    waits, and so that identifying callers never queues behind writers."""
     header = request.headers.get("authorization", "")
     scheme, _, credential = header.partition(" ")
     cookie = request.cookies.get(SESSION_COOKIE)
     if not credential and not cookie:
         return Caller()
-    with state.hub.session() as session:
+    with state.hub.reading() as session:
         if scheme.lower() == "bearer" and credential:
             user = admin.authenticate_token(session, credential.strip())
             if user is None:

@@ -12,8 +12,8 @@ from tessera.standard.records import RECORD_TYPES
 from tessera.web.deps import (
     SESSION_COOKIE,
     Caller,
+    HubDep,
     NotSignedIn,
-    SessionDep,
     StateDep,
     Throttled,
     checked_caller,
@@ -83,23 +83,27 @@ def login(
 
 
 @router.post("/logout")
-def logout(caller: PageCaller, session: SessionDep) -> Response:
+def logout(caller: PageCaller, hub: HubDep) -> Response:
     if caller.login_id is not None:
-        logins.sign_out(session, caller.login_id)
+        with hub.session() as session:
+            logins.sign_out(session, caller.login_id)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request, caller: PageCaller, session: SessionDep) -> HTMLResponse:
+def overview(request: Request, caller: PageCaller, hub: HubDep) -> HTMLResponse:
     actor = caller.actor
     assert actor is not None
-    counts = records.count_visible(session, actor) if access.allowed(actor, "record.read") else {}
-    recent = (
-        [SubmissionPublic.of(s) for s in submissions.list_submissions(session, actor, limit=10)]
-        if access.allowed(actor, "submission.read") else []
-    )
+    with hub.session() as session:
+        counts = (records.count_visible(session, actor)
+                  if access.allowed(actor, "record.read") else {})
+        recent = (
+            [SubmissionPublic.of(s)
+             for s in submissions.list_submissions(session, actor, limit=10)]
+            if access.allowed(actor, "submission.read") else []
+        )
     return _page(request, "overview.html", caller, counts=counts, total=sum(counts.values()),
                  submissions=recent)
 
@@ -108,20 +112,22 @@ def overview(request: Request, caller: PageCaller, session: SessionDep) -> HTMLR
 def records_page(
     request: Request,
     caller: PageCaller,
-    session: SessionDep,
+    hub: HubDep,
     record_type: Annotated[str, Query(alias="type", max_length=32)] = "",
     agency: Annotated[str, Query(max_length=32)] = "",
     q: Annotated[str, Query(max_length=200)] = "",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
     assert caller.actor is not None
-    rows = records.list_records(
-        session, caller.actor, record_type=record_type if record_type in RECORD_TYPES else None,
-        agency_code=agency or None, text=q or None, limit=PAGE_SIZE + 1,
-        offset=(page - 1) * PAGE_SIZE,
-    )
+    with hub.session() as session:
+        rows = [RecordSummary.of(r) for r in records.list_records(
+            session, caller.actor,
+            record_type=record_type if record_type in RECORD_TYPES else None,
+            agency_code=agency or None, text=q or None, limit=PAGE_SIZE + 1,
+            offset=(page - 1) * PAGE_SIZE,
+        )]
     return _page(
-        request, "records.html", caller, rows=[RecordSummary.of(r) for r in rows[:PAGE_SIZE]],
+        request, "records.html", caller, rows=rows[:PAGE_SIZE],
         more=len(rows) > PAGE_SIZE, page=page, types=list(RECORD_TYPES),
         filters={"type": record_type, "agency": agency, "q": q},
     )
@@ -129,22 +135,24 @@ def records_page(
 
 @router.get("/records/{agency}/{ref}", response_class=HTMLResponse)
 def record_page(
-    request: Request, agency: str, ref: str, caller: PageCaller, session: SessionDep
+    request: Request, agency: str, ref: str, caller: PageCaller, hub: HubDep
 ) -> HTMLResponse:
     assert caller.actor is not None
-    record = RecordDetail.of(records.get_record(session, caller.actor, agency, ref))
-    versions = (
-        [RecordDetail.of(r) for r in records.history(session, caller.actor, agency, ref)]
-        if access.allowed(caller.actor, "record.history") else []
-    )
+    with hub.session() as session:
+        record = RecordDetail.of(records.get_record(session, caller.actor, agency, ref))
+        versions = (
+            [RecordDetail.of(r) for r in records.history(session, caller.actor, agency, ref)]
+            if access.allowed(caller.actor, "record.history") else []
+        )
     return _page(request, "record.html", caller, record=record, versions=versions)
 
 
 @router.get("/submissions", response_class=HTMLResponse)
-def submissions_page(request: Request, caller: PageCaller, session: SessionDep) -> HTMLResponse:
+def submissions_page(request: Request, caller: PageCaller, hub: HubDep) -> HTMLResponse:
     assert caller.actor is not None
-    rows = [SubmissionPublic.of(s)
-            for s in submissions.list_submissions(session, caller.actor, limit=100)]
+    with hub.session() as session:
+        rows = [SubmissionPublic.of(s)
+                for s in submissions.list_submissions(session, caller.actor, limit=100)]
     return _page(request, "submissions.html", caller, rows=rows, result=None,
                  can_submit=access.allowed(caller.actor, "record.submit"))
 
@@ -171,7 +179,7 @@ def submit_page(
 def audit_page(
     request: Request,
     caller: PageCaller,
-    session: SessionDep,
+    hub: HubDep,
     username: Annotated[str, Query(max_length=64)] = "",
     action: Annotated[str, Query(max_length=64)] = "",
     outcome: Annotated[str, Query(max_length=16)] = "",
@@ -179,11 +187,12 @@ def audit_page(
     verify: bool = False,
 ) -> HTMLResponse:
     assert caller.actor is not None
-    entries = oversight.read_log(
-        session, caller.actor, username=username or None, action=action or None,
-        outcome=outcome or None, before=before, limit=PAGE_SIZE,
-    )
-    check = oversight.verify_log(session, caller.actor) if verify else None
+    with hub.session() as session:
+        entries = oversight.read_log(
+            session, caller.actor, username=username or None, action=action or None,
+            outcome=outcome or None, before=before, limit=PAGE_SIZE,
+        )
+        check = oversight.verify_log(session, caller.actor) if verify else None
     return _page(request, "audit.html", caller, entries=entries, check=check,
                  filters={"username": username, "action": action, "outcome": outcome})
 

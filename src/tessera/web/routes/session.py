@@ -9,9 +9,9 @@ from tessera.hub.access import Actor
 from tessera.web.deps import (
     SESSION_COOKIE,
     ActorDep,
+    HubDep,
     NotSignedIn,
     OptionalCallerDep,
-    SessionDep,
     StateDep,
     Throttled,
     WebState,
@@ -69,10 +69,11 @@ def sign_in(
 
 
 @router.delete("", status_code=204, operation_id="sign_out")
-def sign_out(caller: OptionalCallerDep, session: SessionDep, response: Response) -> None:
+def sign_out(caller: OptionalCallerDep, hub: HubDep, response: Response) -> None:
     """End this browser session."""
     if caller.login_id is not None:
-        logins.sign_out(session, caller.login_id)
+        with hub.session() as session:
+            logins.sign_out(session, caller.login_id)
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 

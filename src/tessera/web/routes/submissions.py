@@ -16,7 +16,7 @@ from tessera.hub.access import Actor
 from tessera.ingest.load import LoadResult, load_file
 from tessera.ingest.readers import FORMATS
 from tessera.standard.records import RECORD_TYPES
-from tessera.web.deps import ActorDep, SessionDep, StateDep, WebState
+from tessera.web.deps import ActorDep, HubDep, StateDep, WebState
 from tessera.web.schemas import (
     MAX_ID,
     Malformed,
@@ -106,18 +106,20 @@ def submit_file(
 @router.get("", response_model=list[SubmissionPublic], operation_id="list_submissions")
 def list_submissions(
     actor: ActorDep,
-    session: SessionDep,
+    hub: HubDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> list[SubmissionPublic]:
     """Your agency's submissions, newest first (every agency's, for the hub's admins)."""
-    rows = submissions.list_submissions(session, actor, limit=limit, offset=offset)
-    return [SubmissionPublic.of(r) for r in rows]
+    with hub.session() as session:
+        rows = submissions.list_submissions(session, actor, limit=limit, offset=offset)
+        return [SubmissionPublic.of(r) for r in rows]
 
 
 @router.get("/{submission_id}", response_model=SubmissionPublic, operation_id="get_submission")
 def get_submission(
-    submission_id: Annotated[int, PathParam(ge=1, le=MAX_ID)], actor: ActorDep, session: SessionDep
+    submission_id: Annotated[int, PathParam(ge=1, le=MAX_ID)], actor: ActorDep, hub: HubDep
 ) -> SubmissionPublic:
     """One submission: who sent which file when, and what it added."""
-    return SubmissionPublic.of(submissions.get_submission(session, actor, submission_id))
+    with hub.session() as session:
+        return SubmissionPublic.of(submissions.get_submission(session, actor, submission_id))

@@ -1,0 +1,183 @@
+"""Web hub load benchmark: concurrent clients on the API over the demo hub, on loopback.
+
+    python bench/web.py [--clients 50] [--seconds 20] [--scale 20000] [--workers 1]
+
+Builds the demo hub (``tessera demo --no-serve``) in a temporary folder, serves it with
+``tessera serve`` in its own process(es), and drives it from this process with ``--clients``
+concurrent clients for ``--seconds`` on each endpoint: throughput and p50/p95/p99 latency.
+Then it times each dashboard page as a signed-in browser would load it (the HTML and its
+stylesheet). Issue 9 asks p95 <= 100 ms for 50 clients and pages in <= 1 s.
+
+The endpoints measured are those that exist: one record by reference (the entity view until
+entity resolution lands), a record search, and the caller's identity. Entity, hit and
+network-neighbourhood endpoints join this benchmark as their issues land.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+P95_CEILING_MS = 100.0
+PAGE_CEILING_S = 1.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _build(folder: Path, scale: int) -> tuple[str, list[tuple[str, str]]]:
+    """The demo hub; an API token of a police analyst, and refs that analyst may see."""
+    from sqlalchemy import select
+    from typer.testing import CliRunner
+
+    from tessera.cli import app
+    from tessera.hub import admin, records
+    from tessera.hub.db import Hub
+    from tessera.hub.models import User
+
+    done = CliRunner().invoke(
+        app, ["demo", "--data-dir", str(folder), "--scale", str(scale), "--no-serve"]
+    )
+    if done.exit_code:
+        sys.exit(f"demo failed: {done.output[-2000:]}")
+    hub = Hub.open(f"sqlite:///{folder / 'hub.sqlite'}")
+    with hub.session() as s:
+        user = s.scalars(select(User.username).where(User.username.like("%-pol"))).first()
+        assert user is not None, "the demo has police users"
+        token = admin.issue_token(s, "bench", user, "load benchmark")
+        seen = records.list_records(s, admin.actor(s, user), limit=5000)
+        refs = [(r.agency.code, r.ref) for r in seen]
+    hub.engine.dispose()
+    return token, refs
+
+
+def _serve(folder: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "TESSERA_DATA_DIR": str(folder), "TESSERA_DEMO": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tessera.cli", "serve", "--port", str(port),
+         "--workers", str(workers)],
+        env=env, stdout=subprocess.DEVNULL,
+    )
+    for _ in range(200):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.1)
+    server.kill()
+    sys.exit("the server did not start")
+
+
+async def _drive(
+    base: str, token: str, clients: int, seconds: float, path_of: Callable[[random.Random], str]
+) -> tuple[list[float], int]:
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(
+        base_url=base, headers={"Authorization": f"Bearer {token}"}, limits=limits, timeout=30
+    ) as client:
+
+        async def one(seed: int) -> None:
+            nonlocal errors
+            rng = random.Random(seed)
+            while time.perf_counter() < deadline:
+                start = time.perf_counter()
+                try:
+                    answer = await client.get(path_of(rng))
+                    errors += answer.status_code >= 400
+                except httpx.TransportError:
+                    errors += 1
+                latencies.append(time.perf_counter() - start)
+
+        await asyncio.gather(*(one(n) for n in range(clients)))
+    return latencies, errors
+
+
+def _ms(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[int(q) - 1] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--scale", type=int, default=20_000)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="tessera-bench-web-") as tmp:
+        folder = Path(tmp) / "demo"
+        print(f"building the demo hub (scale {args.scale:,})…", flush=True)
+        token, refs = _build(folder, args.scale)
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = _serve(folder, port, args.workers)
+        try:
+            endpoints: dict[str, Callable[[random.Random], str]] = {
+                "record by ref": lambda r: "/api/v1/records/{}/{}".format(*r.choice(refs)),
+                "record search": lambda r: f"/api/v1/records?type=person&limit=20&offset="
+                f"{r.randrange(200)}",
+                "who am I": lambda r: "/api/v1/session/me",
+            }
+            print(f"{args.clients} clients, {args.seconds:.0f} s per endpoint, "
+                  f"{args.workers} server process(es), {len(refs):,} refs")
+            worst = 0.0
+            for name, path_of in endpoints.items():
+                latencies, errors = asyncio.run(
+                    _drive(base, token, args.clients, args.seconds, path_of)
+                )
+                p95 = _ms(latencies, 95)
+                worst = max(worst, p95)
+                print(f"  {name:14} {len(latencies) / args.seconds:7,.0f} req/s  "
+                      f"p50 {_ms(latencies, 50):6.1f} ms  p95 {p95:6.1f} ms  "
+                      f"p99 {_ms(latencies, 99):6.1f} ms  errors {errors}")
+            print(f"worst p95 {worst:.1f} ms: "
+                  f"{'within' if worst <= P95_CEILING_MS else 'OVER'} the {P95_CEILING_MS:.0f} ms "
+                  "ceiling")
+            _pages(base, refs)
+        finally:
+            server.terminate()
+            server.wait(30)
+
+
+def _pages(base: str, refs: list[tuple[str, str]]) -> None:
+    """Each page, as a signed-in person loads it: sign in once, then the HTML and the CSS."""
+    from tessera.cli.demo import DEMO_PASSWORD
+
+    agency, ref = refs[0]
+    with httpx.Client(base_url=base, timeout=30) as client:
+        user = agency.lower()
+        client.post("/login", data={"username": user, "password": DEMO_PASSWORD})
+        worst = 0.0
+        for path in ("/", "/records", f"/records/{agency}/{ref}", "/records?type=person",
+                     "/submissions"):
+            start = time.perf_counter()
+            page = client.get(path)
+            client.get("/static/tessera.css")
+            took = time.perf_counter() - start
+            worst = max(worst, took)
+            print(f"  page {path:40} {page.status_code} {took * 1000:7.1f} ms")
+        print(f"slowest page {worst * 1000:.0f} ms: "
+              f"{'within' if worst <= PAGE_CEILING_S else 'OVER'} the "
+              f"{PAGE_CEILING_S * 1000:.0f} ms ceiling")
+
+
+if __name__ == "__main__":
+    main()
