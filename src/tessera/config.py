@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     batch_size: int = Field(
         default=5000, ge=1, description="Records validated and written per database round trip."
     )
+    web_threads: int = Field(
+        default=8, ge=1, le=200, description="Threads of each web server process that run requests."
+    )
     max_upload_mb: int = Field(
         default=512, ge=1, description="Largest file the web hub accepts as a submission, in MiB."
     )

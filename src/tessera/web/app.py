@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -70,6 +71,9 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Endpoints run in a thread pool; past a few threads per core they only take turns at
+        # the interpreter's lock, and the slowest answers grow (bench/web.py).
+        to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
         yield
         if hub is None:
             store.engine.dispose()

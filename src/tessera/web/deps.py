@@ -23,6 +23,8 @@ from tessera.hub.db import Hub
 SESSION_COOKIE = "tessera_session"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Dependencies that do no blocking work are ``async def``: FastAPI runs a plain ``def`` in its
+# thread pool, and each such hop costs more than these functions do.
 
 
 class NotSignedIn(Exception):
@@ -80,7 +82,7 @@ class WebState:
     throttle: Throttle
 
 
-def web_state(request: Request) -> WebState:
+async def web_state(request: Request) -> WebState:
     state: WebState = request.app.state.web
     return state
 
@@ -88,7 +90,7 @@ def web_state(request: Request) -> WebState:
 StateDep = Annotated[WebState, Depends(web_state)]
 
 
-def hub_of(state: StateDep) -> Hub:
+async def hub_of(state: StateDep) -> Hub:
     """The store. Each endpoint opens its unit of work itself (``with hub.session()``), so that
     the transaction begins, commits and releases its locks within one thread: one held across
     the server's thread hops (as a dependency with ``yield`` would) starves the thread pool
@@ -120,10 +122,10 @@ def identify(request: Request, state: StateDep) -> Caller:
         return Caller()
     with state.hub.reading() as session:
         if scheme.lower() == "bearer" and credential:
-            user = admin.authenticate_token(session, credential.strip())
-            if user is None:
+            actor = admin.authenticate_token(session, credential.strip())
+            if actor is None:
                 raise NotSignedIn("the API token is unknown, revoked or expired")
-            return Caller(Actor.of(user))
+            return Caller(actor)
         login = logins.resolve(session, state.secret, cookie) if cookie else None
         if login is None:
             return Caller()
@@ -158,7 +160,7 @@ async def checked_caller(request: Request, caller: CallerDep) -> Caller:
     return caller
 
 
-def signed_in(caller: Annotated[Caller, Depends(checked_caller)]) -> Actor:
+async def signed_in(caller: Annotated[Caller, Depends(checked_caller)]) -> Actor:
     if caller.actor is None:
         raise NotSignedIn("sign in, or send an API token (Authorization: Bearer …)")
     return caller.actor

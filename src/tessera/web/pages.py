@@ -33,7 +33,7 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
 
 
-def signed_in_page(caller: Annotated[Caller, Depends(checked_caller)]) -> Caller:
+async def signed_in_page(caller: Annotated[Caller, Depends(checked_caller)]) -> Caller:
     if caller.actor is None:
         raise NotSignedIn("sign in to see this page")
     return caller
@@ -198,6 +198,6 @@ def audit_page(
 
 
 @router.get("/healthz")
-def health() -> dict[str, str]:
+async def health() -> dict[str, str]:
     """For load balancers and the demo's start-up check: the server answers."""
     return {"status": "ok"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel, Field
 
@@ -86,37 +86,41 @@ class RecordSummary(BaseModel):
     provenance: Provenance
 
     @classmethod
-    def of(cls, row: StoredRecord) -> RecordSummary:
-        return cls(
-            agency=row.agency.code,
-            ref=row.ref,
-            record_type=row.record_type,
-            version=row.version,
-            title=row.title,
-            retracted=row.retracted,
-            handling=Handling(
+    def of(cls, row: StoredRecord) -> Self:
+        return cls(**cls.fields_of(row))
+
+    @staticmethod
+    def fields_of(row: StoredRecord) -> dict[str, Any]:
+        return {
+            "agency": row.agency.code,
+            "ref": row.ref,
+            "record_type": row.record_type,
+            "version": row.version,
+            "title": row.title,
+            "retracted": row.retracted,
+            "handling": Handling(
                 handling_code=row.handling_code,
                 evaluation=f"{row.source_reliability}{row.information_credibility}",
                 requested_scope=SCOPE_ORDER[row.requested_level].value,
                 scope=SCOPE_ORDER[row.scope_level].value,
                 share_with=[c for c in row.share_with.split(";") if c],
             ),
-            provenance=Provenance(
+            "provenance": Provenance(
                 submission_id=row.submission_id,
                 source_file=row.source_file,
                 source_sheet=row.source_sheet,
                 source_row=row.source_row,
                 received_at=as_utc(row.received_at),
             ),
-        )
+        }
 
 
 class RecordDetail(RecordSummary):
     data: dict[str, Any]
 
     @classmethod
-    def of(cls, row: StoredRecord) -> RecordDetail:
-        return cls(**RecordSummary.of(row).model_dump(), data=row.data)
+    def of(cls, row: StoredRecord) -> Self:
+        return cls(**cls.fields_of(row), data=row.data)
 
 
 class Retraction(BaseModel):
