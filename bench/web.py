@@ -183,7 +183,8 @@ def main() -> None:
         try:
             rng = random.Random(0)
             endpoints = {
-                "record by ref": [f"/api/v1/records/{a}/{r}" for a, r in rng.sample(refs, min(2000, len(refs)))],
+                "record by ref": [f"/api/v1/records/{a}/{r}"
+                                  for a, r in rng.sample(refs, min(2000, len(refs)))],
                 "record search": [f"/api/v1/records?type=person&limit=20&offset={n}"
                                   for n in range(200)],
                 "who am I": ["/api/v1/session/me"],
