@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from sqlalchemy import func, select
 
 from tessera.hub.models import AuditEntry, StoredRecord
-from tests.web.conftest import Web
+from tests.web.conftest import Web, submit
 
 GOOD_CSV = (
     "record_type,ref,name,gender\nperson,N1,Olena Kovalenko,female\nperson,N2,Petro Lys,male\n"
@@ -64,6 +66,19 @@ def test_retraction_is_for_the_owner_once_and_keeps_the_history(web: Web) -> Non
     assert [(v["version"], v["retracted"]) for v in versions] == [(1, False), (2, True)]
 
 
+def test_history_shows_only_the_versions_the_reader_could_see(web: Web) -> None:
+    submit(web.world, "UA-POL", [{"record_type": "person", "ref": "UA-P9",
+                                 "name": "Secret Victim Name", "sharing_scope": "owner"}])
+    submit(web.world, "UA-POL", [{"record_type": "person", "ref": "UA-P9",
+                                 "name": "Redacted Person", "sharing_scope": "members"}])
+    other = web.signed_in("de_an").get("/api/v1/records/UA-POL/UA-P9/history")
+    assert [v["version"] for v in other.json()] == [2]
+    assert "Secret" not in other.text
+    assert "Secret" not in web.signed_in("de_an").get("/records/UA-POL/UA-P9").text
+    owner = web.signed_in("ua_sub").get("/api/v1/records/UA-POL/UA-P9/history")
+    assert [v["version"] for v in owner.json()] == [1, 2]
+
+
 def test_a_good_file_is_loaded_and_reported(web: Web) -> None:
     answer = web.bearer().post(
         "/api/v1/submissions", files={"file": ("people.csv", GOOD_CSV, "text/csv")}
@@ -111,12 +126,24 @@ def test_an_uploaded_file_name_cannot_leave_the_upload_folder(web: Web) -> None:
     assert answer.json()["report"]["file"] == "people.csv"
 
 
-def test_a_file_over_the_size_limit_is_refused(web: Web) -> None:
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(web: Web) -> None:
     web.app.state.web.settings.max_upload_mb = 1
     big = GOOD_CSV + "".join(f"person,X{n},Name Number{n},female\n" for n in range(60_000))
-    answer = web.bearer().post("/api/v1/submissions", files={"file": ("big.csv", big, "text/csv")})
+    for client in (web.bearer(), web.client()):  # signed in or not, the answer is the same
+        answer = client.post("/api/v1/submissions",
+                             files={"file": ("big.csv", big, "text/csv")})
+        assert answer.status_code == 413
+        assert "1 MiB" in answer.json()["detail"]
+    assert refs(web, "ua_sub", q="X1") == set()
+
+
+def test_a_body_sent_without_its_length_is_cut_off_at_the_limit(web: Web) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(3000):
+            yield b'{"reason": "' + b"x" * 1000
+    answer = web.bearer().post("/api/v1/records/UA-P2/retraction", content=chunks(),
+                               headers={"content-type": "application/json"})
     assert answer.status_code == 413
-    assert "1 MiB" in answer.json()["detail"]
 
 
 def test_submissions_of_another_agency_are_not_shown(web: Web) -> None:
@@ -126,7 +153,7 @@ def test_submissions_of_another_agency_are_not_shown(web: Web) -> None:
     md = web.signed_in("md_an")
     assert md.get("/api/v1/submissions").json() == []
     assert md.get(f"/api/v1/submissions/{submitted['submission_id']}").status_code == 404
-    root = web.signed_in("root")
+    root = web.signed_in("root")  # an admin of the convening organisation
     assert [s["agency"] for s in root.get("/api/v1/submissions").json()] == ["UA-POL"]
 
 

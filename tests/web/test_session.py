@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tessera.hub import admin
@@ -36,7 +37,7 @@ def test_wrong_password_and_unknown_user_get_the_same_answer_and_are_audited(web
                 AuditEntry.action == "auth.login", AuditEntry.outcome == "refused"
             )
         ).all()
-    assert refused == ["user:md_an", "user:nobody"]
+    assert refused[0] == "user:md_an" and refused[1].startswith("user:sha256:")
 
 
 def test_repeated_failures_are_throttled_even_with_the_right_password(web: Web) -> None:
@@ -51,17 +52,52 @@ def test_repeated_failures_are_throttled_even_with_the_right_password(web: Web) 
 
 
 def test_throttle_waits_longer_after_each_failure_and_forgets_old_ones() -> None:
-    throttle = Throttle(free=2, window=100.0, longest=8.0)
+    throttle = Throttle(window=100.0, longest=8.0)
     for t in (0.0, 1.0):
-        assert throttle.wait("k", now=t) == 0
+        assert throttle.wait("k", 2, now=t) == 0
         throttle.failed("k", now=t)
-    assert throttle.wait("k", now=1.0) == 1
+    assert throttle.wait("k", 2, now=1.0) == 1
     throttle.failed("k", now=2.0)
-    assert throttle.wait("k", now=2.0) == 2
+    assert throttle.wait("k", 2, now=2.0) == 2
     for t in (3.0, 4.0, 5.0, 6.0):
         throttle.failed("k", now=t)
-    assert throttle.wait("k", now=6.0) == 8  # capped at ``longest``
-    assert throttle.wait("k", now=200.0) == 0  # every failure is older than the window
+    assert throttle.wait("k", 2, now=6.0) == 8  # capped at ``longest``
+    assert throttle.wait("k", 2, now=200.0) == 0  # every failure is older than the window
+
+
+def test_throttle_remembers_a_bounded_number_of_keys() -> None:
+    throttle = Throttle(keys=3)
+    for n in range(10):
+        throttle.wait(f"name{n}", 5)  # asking stores nothing
+        throttle.failed(f"name{n}")
+    assert throttle.wait("name9", 1) > 0 and throttle.wait("name0", 1) == 0
+
+
+def test_a_stranger_failing_on_purpose_does_not_lock_the_user_out(web: Web) -> None:
+    stranger = web.client()
+    for _ in range(6):
+        stranger.post("/api/v1/session", json={"username": "de_an", "password": "guess-guess"},
+                      headers={"X-Forwarded-For": "ignored"})
+    owner = TestClient(web.app, base_url="http://testserver", client=("10.0.0.7", 5000))
+    answer = owner.post("/api/v1/session", json={"username": "de_an", "password": PASSWORD})
+    assert answer.status_code == 200
+
+
+def test_an_unknown_name_is_audited_by_its_digest_not_as_typed(web: Web) -> None:
+    typed = "my-Secret-Passw0rd"
+    web.client().post("/api/v1/session", json={"username": typed, "password": "x" * 12})
+    with web.world.hub.session() as s:
+        resources = s.scalars(select(AuditEntry.resource).where(
+            AuditEntry.action == "auth.login")).all()
+    assert resources and all(typed not in r for r in resources)
+    assert resources[-1].startswith("user:sha256:")
+
+
+def test_a_new_password_ends_the_users_sessions(web: Web) -> None:
+    client = web.signed_in("md_an")
+    with web.world.hub.session() as s:
+        admin.set_password(s, "test", "md_an", "another long password")
+    assert client.get("/api/v1/session/me").status_code == 401
 
 
 def test_signing_out_ends_the_session_for_good(web: Web) -> None:

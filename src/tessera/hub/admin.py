@@ -13,12 +13,21 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tessera.hub import audit
 from tessera.hub.access import Actor
-from tessera.hub.models import Agency, AgencyKind, ApiToken, User, UserRole, as_utc, utcnow
+from tessera.hub.models import (
+    Agency,
+    AgencyKind,
+    ApiToken,
+    LoginSession,
+    User,
+    UserRole,
+    as_utc,
+    utcnow,
+)
 from tessera.standard.codes import (
     HandlingCode,
     InformationCredibility,
@@ -137,11 +146,22 @@ def create_user(
 
 
 def set_password(session: Session, operator: str, username: str, password: str) -> None:
-    """Set a user's password (argon2-hashed); audited, without the password."""
+    """Set a user's password (argon2-hashed) and end their login sessions; audited, without
+    the password."""
     if len(password) < 10:
         raise AdminError("a password needs at least 10 characters")
-    get_user(session, username).password_hash = _hasher.hash(password)
+    user = get_user(session, username)
+    user.password_hash = _hasher.hash(password)
+    session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
     _log(session, operator, "user.password", f"user:{username}")
+
+
+def user_exists(session: Session, username: str) -> bool:
+    return session.scalar(select(User.id).where(User.username == username)) is not None
 
 
 def get_user(session: Session, username: str) -> User:

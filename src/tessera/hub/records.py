@@ -465,9 +465,11 @@ def list_records(
             Agency.code == agency_code
         )
     if text:
-        pattern = f"%{text.casefold()}%"
         query = query.where(
-            or_(func.lower(StoredRecord.title).like(pattern), StoredRecord.ref == text)
+            or_(
+                func.lower(StoredRecord.title).contains(text.casefold(), autoescape=True),
+                StoredRecord.ref == text,
+            )
         )
     rows = list(
         session.scalars(
@@ -524,13 +526,21 @@ def get_record(
 
 
 def history(session: Session, actor: Actor, agency_code: str, ref: str) -> list[StoredRecord]:
-    """Every version of a record the actor may see now, oldest first."""
+    """The versions of a record the actor may see, oldest first.
+
+    A version is shown when the actor may see the record now (its current scope, which carries
+    the victims' consent) and may also see that version under the scope it was shared with: an
+    earlier version kept with its owner stays there when a later one is shared more widely."""
     current = get_record(session, actor, agency_code, ref)
     access.authorize(session, actor, "record.history", f"record:{agency_code}/{ref}")
     return list(
         session.scalars(
             select(StoredRecord)
-            .where(StoredRecord.agency_id == current.agency_id, StoredRecord.ref == ref)
+            .where(
+                StoredRecord.agency_id == current.agency_id,
+                StoredRecord.ref == ref,
+                access.visible_filter(actor),
+            )
             .order_by(StoredRecord.version)
         )
     )

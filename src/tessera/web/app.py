@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from anyio import to_thread
 from fastapi import FastAPI
@@ -63,6 +64,66 @@ class SecureHeaders:
         await self.app(scope, receive, with_headers)
 
 
+# Where files are uploaded; every other request's body is small.
+UPLOAD_PATHS = frozenset({f"{API_PREFIX}/submissions", "/submissions"})
+SMALL_BODY = 1 << 20
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """Refuses a request body larger than its route allows (``413``), before the application
+    reads it: FastAPI reads a whole body, a form and its files before it knows who is asking.
+    Uploads may be ``max_upload_mb``; anything else 1 MiB."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] in UPLOAD_PATHS:
+            limit = scope["app"].state.web.settings.max_upload_mb << 20
+        else:
+            limit = SMALL_BODY
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _refuse(send, limit)
+            return
+        received = 0
+        answered = False  # the 413 went out: whatever the application sends after is dropped
+
+        async def counted() -> Message:
+            nonlocal received, answered
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit and not answered:
+                # The body is read before any response starts; answer now, since FastAPI
+                # turns an error while reading into a 400 of its own.
+                answered = True
+                await _refuse(send, limit)
+                raise _TooLarge
+            return message
+
+        async def unless_answered(message: Message) -> None:
+            if not answered:
+                await send(message)
+
+        with suppress(_TooLarge):
+            await self.app(scope, counted, unless_answered)
+
+
+async def _refuse(send: Send, limit: int) -> None:
+    body = json.dumps({"detail": f"the request is larger than {limit >> 20} MiB"}).encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()), *SECURITY_HEADERS]})
+    await send({"type": "http.response.body", "body": body})
+
+
 def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     """The web hub over ``hub`` (by default, the store ``settings`` name). Refuses to start with
     the placeholder secret outside demo mode."""
@@ -94,5 +155,6 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
+    app.add_middleware(BodyLimit)
     app.add_middleware(SecureHeaders)
     return app

@@ -44,30 +44,36 @@ class Throttled(Exception):
 
 @dataclass
 class Throttle:
-    """Failed sign-ins per key (a username, a client address): after ``free`` failures within
-    ``window`` seconds, each further attempt must wait, twice as long each time, up to
-    ``longest`` seconds. Kept in memory, so each server process counts its own."""
+    """Failed sign-ins per key: after ``free`` failures within ``window`` seconds, each further
+    attempt must wait, twice as long each time, up to ``longest`` seconds. Kept in memory, so
+    each server process counts its own; at most ``keys`` keys are remembered (the oldest
+    forgotten first), so that made-up names cannot exhaust memory."""
 
-    free: int = 5
     window: float = 900.0
     longest: float = 900.0
+    keys: int = 100_000
     _failures: dict[str, list[float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def wait(self, key: str, now: float | None = None) -> int:
+    def wait(self, key: str, free: int, now: float | None = None) -> int:
         """Seconds before ``key`` may try again (0: now)."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            recent = [t for t in self._failures.get(key, []) if now - t < self.window]
-            self._failures[key] = recent
-            if len(recent) < self.free:
+            recent = [t for t in self._failures.get(key, ()) if now - t < self.window]
+            if not recent:
+                self._failures.pop(key, None)
                 return 0
-            delay = min(self.longest, 2.0 ** (len(recent) - self.free))
+            self._failures[key] = recent
+            if len(recent) < free:
+                return 0
+            delay = min(self.longest, 2.0 ** (len(recent) - free))
             return max(0, int(recent[-1] + delay - now + 0.999))
 
     def failed(self, key: str, now: float | None = None) -> None:
         with self._lock:
             self._failures.setdefault(key, []).append(time.monotonic() if now is None else now)
+            while len(self._failures) > self.keys:
+                del self._failures[next(iter(self._failures))]
 
     def succeeded(self, key: str) -> None:
         with self._lock:
@@ -135,7 +141,7 @@ def identify(request: Request, state: StateDep) -> Caller:
 CallerDep = Annotated[Caller, Depends(identify)]
 
 
-def _same_origin(request: Request) -> bool:
+def same_origin(request: Request) -> bool:
     """A browser names the page a change came from; it must be this site."""
     origin = request.headers.get("origin")
     return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
@@ -147,7 +153,7 @@ async def checked_caller(request: Request, caller: CallerDep) -> Caller:
     token cannot be sent by another site's page, so token calls need neither."""
     if request.method in SAFE_METHODS or caller.csrf_token is None:
         return caller
-    if not _same_origin(request):
+    if not same_origin(request):
         raise CsrfRefused("the request came from another site")
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(

@@ -17,6 +17,7 @@ from tessera.web.deps import (
     StateDep,
     Throttled,
     checked_caller,
+    same_origin,
 )
 from tessera.web.render import render
 from tessera.web.routes.session import start_session
@@ -68,8 +69,7 @@ def login(
     password: Annotated[str, Form(max_length=1000)],
     then: Annotated[str, Form(alias="next", max_length=2000)] = "/",
 ) -> Response:
-    origin = request.headers.get("origin")
-    if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
+    if not same_origin(request):
         return render(request, "login.html", {"next": "/", "error": "sign in from this site"},
                       status_code=403)
     response = RedirectResponse(_local(then), status_code=303)
@@ -192,7 +192,7 @@ def audit_page(
             session, caller.actor, username=username or None, action=action or None,
             outcome=outcome or None, before=before, limit=PAGE_SIZE,
         )
-        check = oversight.verify_log(session, caller.actor) if verify else None
+    check = oversight.verify_log(hub, caller.actor) if verify else None
     return _page(request, "audit.html", caller, entries=entries, check=check,
                  filters={"username": username, "action": action, "outcome": outcome})
 

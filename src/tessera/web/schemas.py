@@ -12,7 +12,10 @@ from tessera.hub.models import StoredRecord, Submission, as_utc
 from tessera.hub.oversight import Entry
 from tessera.ingest.load import LoadResult
 from tessera.standard.codes import SCOPE_ORDER
+from tessera.standard.records import RECORD_TYPES
 
+# A record type named in a request: one of the standard's.
+RECORD_TYPE_PATTERN = "^(" + "|".join(RECORD_TYPES) + ")$"
 # The largest ids a request may name: the store's integer columns (submissions, offsets) and its
 # 64-bit ones (audit entries). A larger number is refused as malformed, not passed to the store.
 MAX_ID = 2**31 - 1

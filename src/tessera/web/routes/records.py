@@ -7,9 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from tessera.hub import records
-from tessera.standard.records import RECORD_TYPES
 from tessera.web.deps import ActorDep, HubDep
-from tessera.web.schemas import RecordDetail, RecordSummary, Retraction, problems
+from tessera.web.schemas import (
+    RECORD_TYPE_PATTERN,
+    RecordDetail,
+    RecordSummary,
+    Retraction,
+    problems,
+)
 
 router = APIRouter(
     prefix="/records", tags=["records"], responses=problems(401, 403, 404, 409)
@@ -17,7 +22,7 @@ router = APIRouter(
 
 RecordType = Annotated[
     str | None,
-    Query(alias="type", description="Record type", pattern="^(" + "|".join(RECORD_TYPES) + ")$"),
+    Query(alias="type", description="Record type", pattern=RECORD_TYPE_PATTERN),
 ]
 
 
@@ -31,7 +36,7 @@ def list_records(
     = None,
     purpose: Annotated[str | None, Query(max_length=200, description="Why (audited)")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> list[RecordSummary]:
     """Current records you may see, newest first."""
     with hub.session() as session:

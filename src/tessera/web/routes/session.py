@@ -25,32 +25,35 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+# Failures allowed in the throttle's window before attempts must wait: for one name from one
+# address; for one address, whatever the names; for one name, from anywhere. The last is loose,
+# so that a stranger cannot easily lock a named person out by failing on purpose.
+THROTTLE_LIMITS = (("pair", 5), ("client", 20), ("user", 50))
+
+
 def start_session(
     request: Request, response: Response, state: WebState, username: str, password: str
 ) -> Me:
     """Check the password under the throttle, and set the session cookie on ``response``.
 
-    The attempt commits in a transaction of its own, so that a refusal stays in the audit log.
-    The throttle counts failures per username and per client address, so that neither one
-    name tried from many places nor many names tried from one place goes unchecked."""
+    The attempt is audited in a transaction of its own, so that a refusal stays in the log."""
     client = client_of(request)
-    keys = (f"user:{username}", f"client:{client}")
-    wait = max(state.throttle.wait(key) for key in keys)
+    names = {"pair": f"{username}|{client}", "client": client, "user": username}
+    keys = [(f"{kind}:{names[kind]}", free) for kind, free in THROTTLE_LIMITS]
+    wait = max(state.throttle.wait(key, free) for key, free in keys)
     if wait:
         raise Throttled(wait)
-    with state.hub.session() as session:
-        started = logins.sign_in(session, state.secret, username, password, client=client)
-        me = me_of(Actor.of(started[1].user), started[1].csrf_token) if started else None
-    if started is None or me is None:
-        for key in keys:
+    started = logins.check(state.hub, state.secret, username, password, client=client)
+    if started is None:
+        for key, _ in keys:
             state.throttle.failed(key)
         raise NotSignedIn("wrong username or password")
-    state.throttle.succeeded(keys[0])
+    state.throttle.succeeded(keys[0][0])
     response.set_cookie(
-        SESSION_COOKIE, started[0], max_age=logins.SESSION_HOURS * 3600, httponly=True,
+        SESSION_COOKIE, started.token, max_age=logins.SESSION_HOURS * 3600, httponly=True,
         samesite="strict", secure=request.url.scheme == "https", path="/",
     )
-    return me
+    return me_of(started.actor, started.csrf_token)
 
 
 def me_of(actor: Actor, csrf_token: str | None) -> Me:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, UploadFile
+from fastapi import APIRouter, Form, Query, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 
@@ -15,10 +16,10 @@ from tessera.hub import submissions
 from tessera.hub.access import Actor
 from tessera.ingest.load import LoadResult, load_file
 from tessera.ingest.readers import FORMATS
-from tessera.standard.records import RECORD_TYPES
 from tessera.web.deps import ActorDep, HubDep, StateDep, WebState
 from tessera.web.schemas import (
     MAX_ID,
+    RECORD_TYPE_PATTERN,
     Malformed,
     Problem,
     SubmissionPublic,
@@ -42,20 +43,13 @@ def _safe_name(name: str | None) -> str:
 
 def receive(state: WebState, actor: Actor, upload: UploadFile, *, accept_valid: bool,
             record_type: str | None = None, fmt: str | None = None) -> LoadResult:
-    """Copy the upload to a private folder (refusing it past the size limit) and load it as
-    the actor; the copy is removed afterwards, whatever happens."""
-    limit = state.settings.max_upload_mb << 20
+    """Copy the upload to a private folder, under its own name (the format is read from it),
+    and load it as the actor; the copy is removed afterwards, whatever happens. Its size was
+    bounded as it arrived (``tessera.web.app.BodyLimit``)."""
     with tempfile.TemporaryDirectory(prefix="tessera-upload-") as folder:
         path = Path(folder) / _safe_name(upload.filename)
-        size = 0
         with path.open("wb") as out:
-            while chunk := upload.file.read(_CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise HTTPException(
-                        413, f"{path.name} is larger than {state.settings.max_upload_mb} MiB"
-                    )
-                out.write(chunk)
+            shutil.copyfileobj(upload.file, out, _CHUNK)
         return load_file(state.hub, path, username=actor.username, accept_valid=accept_valid,
                          record_type=record_type, fmt=fmt)
 
@@ -82,7 +76,7 @@ def submit_file(
     record_type: Annotated[
         str | None,
         Form(description="Type of every row, for files without a record_type column",
-             pattern="^(" + "|".join(RECORD_TYPES) + ")$"),
+             pattern=RECORD_TYPE_PATTERN),
     ] = None,
     file_format: Annotated[
         str | None,
