@@ -1,0 +1,1 @@
+"""Entity resolution: which records of different agencies are about the same person."""
