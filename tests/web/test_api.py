@@ -134,6 +134,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(web: Web) -> No
                              files={"file": ("big.csv", big, "text/csv")})
         assert answer.status_code == 413
         assert "1 MiB" in answer.json()["detail"]
+        assert answer.headers.get_list("x-frame-options") == ["DENY"]
     assert refs(web, "ua_sub", q="X1") == set()
 
 
@@ -168,3 +169,14 @@ def test_an_agency_auditor_oversees_their_agency_and_the_hub_auditor_all(web: We
     assert not any(e["username"] == "md_an" for e in entries)  # md_an read no UA-POL record
     check = web.signed_in("ua_aud").get("/api/v1/audit/verification").json()
     assert check["ok"] is True and check["problems"] == []
+
+
+def test_a_value_the_store_cannot_hold_is_the_requests_fault(web: Web) -> None:
+    client = web.signed_in("ua_sub")
+    for answer in (
+        client.get("/api/v1/records", params={"q": "a\x00b"}),
+        client.get("/api/v1/records/UA-POL/x%00y"),
+        web.client().post("/api/v1/session", json={"username": "a\x00", "password": "x" * 12}),
+    ):
+        assert answer.status_code < 500, answer.text  # SQLite stores NUL; PostgreSQL refuses it
+        assert "psycopg" not in answer.text and "sqlite" not in answer.text.lower()

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 
 from tessera.hub.access import Forbidden
 from tessera.hub.admin import AdminError
@@ -27,6 +28,9 @@ STATUS: dict[type[Exception], int] = {
     Throttled: 429,
     LoadError: 400,
     AdminError: 400,
+    # A value the database cannot hold (a NUL character in text, a number out of range): the
+    # request's fault. Its message, which quotes the database, is not passed on.
+    DataError: 400,
 }
 
 
@@ -36,17 +40,19 @@ def is_api(request: Request) -> bool:
 
 def _answer(request: Request, exc: Exception) -> Response:
     status = next(code for kind, code in STATUS.items() if isinstance(exc, kind))
+    message = "the request holds a value the hub cannot store" if isinstance(
+        exc, DataError) else str(exc)
     headers: dict[str, str] = {}
     if isinstance(exc, Throttled):
         headers["Retry-After"] = str(exc.retry_after)
     if is_api(request):
         if status == 401:
             headers["WWW-Authenticate"] = "Bearer"
-        return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
+        return JSONResponse({"detail": message}, status_code=status, headers=headers)
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-    return render(request, "error.html", {"status": status, "message": str(exc)},
+    return render(request, "error.html", {"status": status, "message": message},
                   status_code=status, headers=headers)
 
 

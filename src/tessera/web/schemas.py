@@ -33,6 +33,7 @@ class Malformed(BaseModel):
 
 
 _MEANING = {
+    400: "The request holds a value the hub cannot store (e.g. a NUL character)",
     401: "Not signed in, or the API token is unknown, revoked or expired",
     403: "Your roles do not allow this, or a change lacked the session's CSRF token",
     404: "No such item that you may see (absent and hidden look the same)",

@@ -10,7 +10,7 @@ from tessera.hub import oversight
 from tessera.web.deps import ActorDep, HubDep
 from tessera.web.schemas import MAX_BIG_ID, AuditCheck, AuditEntryPublic, problems
 
-router = APIRouter(prefix="/audit", tags=["audit"], responses=problems(401, 403))
+router = APIRouter(prefix="/audit", tags=["audit"], responses=problems(400, 401, 403))
 
 
 @router.get("", response_model=list[AuditEntryPublic], operation_id="read_audit_log")

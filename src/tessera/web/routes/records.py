@@ -17,7 +17,7 @@ from tessera.web.schemas import (
 )
 
 router = APIRouter(
-    prefix="/records", tags=["records"], responses=problems(401, 403, 404, 409)
+    prefix="/records", tags=["records"], responses=problems(400, 401, 403, 404, 409)
 )
 
 RecordType = Annotated[

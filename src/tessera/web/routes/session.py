@@ -18,7 +18,7 @@ from tessera.web.deps import (
 )
 from tessera.web.schemas import Credentials, Me, problems
 
-router = APIRouter(prefix="/session", tags=["session"], responses=problems(401, 429))
+router = APIRouter(prefix="/session", tags=["session"], responses=problems(400, 401, 429))
 
 
 def client_of(request: Request) -> str:

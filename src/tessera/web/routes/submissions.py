@@ -28,7 +28,7 @@ from tessera.web.schemas import (
 )
 
 router = APIRouter(
-    prefix="/submissions", tags=["submissions"], responses=problems(401, 403, 404, 413)
+    prefix="/submissions", tags=["submissions"], responses=problems(400, 401, 403, 404, 413)
 )
 
 _UNSAFE = re.compile(r"[^\w.\- ]+")
@@ -60,7 +60,8 @@ def receive(state: WebState, actor: Actor, upload: UploadFile, *, accept_valid: 
     status_code=201,
     operation_id="submit_file",
     responses={
-        400: {"model": Problem, "description": "The file cannot be read (format, encoding)"},
+        400: {"model": Problem, "description": "The file cannot be read (format, encoding), "
+              "or the request holds a value the hub cannot store"},
         422: {
             "model": SubmissionResult | Malformed,
             "description": "The file was rejected (its report), or the request was malformed",
