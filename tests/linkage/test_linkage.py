@@ -8,7 +8,7 @@ import pytest
 
 from tessera.linkage.evaluate import pairwise
 from tessera.linkage.features import person_rows
-from tessera.linkage.model import link
+from tessera.linkage.model import MISSING, Match, link
 from tessera.standard.records import ANY_RECORD, Record
 from tessera.synth.scenario import generate
 from tessera.synth.world import Settings
@@ -79,3 +79,29 @@ def test_records_in_different_scripts_of_one_person_are_linked(
         and by_id[a]["name_raw"].isascii() != by_id[b]["name_raw"].isascii()
     ]
     assert crossed, "some person is linked across a native script and its romanisation"
+
+
+def test_an_explanation_puts_the_strongest_reasons_first_and_names_what_is_missing() -> None:
+    match = Match("A/1", "B/7", 0.98, 7.2, (
+        ("name", "two parts sound alike", 6.1), ("gender", "different", -2.5),
+        ("date of birth", "the same year", 3.0), ("phone", MISSING, 0.0),
+        ("e-mail", MISSING, 0.0),
+    ))
+    assert match.explanation() == (
+        "name: two parts sound alike (+6.1); date of birth: the same year (+3.0); "
+        "gender: different (-2.5); not recorded on both: phone, e-mail"
+    )
+
+
+def test_every_linked_pair_explains_itself(
+    scenario_rows: tuple[list[dict[str, Any]], dict[str, str]],
+) -> None:
+    rows, _ = scenario_rows
+    found = link(rows)
+    assert found.matches
+    for match in found.matches[:50]:
+        subjects = [subject for subject, _, _ in match.reasons]
+        assert subjects[:2] == ["name", "date of birth"]
+        assert match.probability >= 0.9
+        assert sum(w for _, _, w in match.reasons) > 10  # enough evidence to beat the prior
+        assert match.explanation().split(":")[0] in subjects

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tessera.cli import demo, hub, ingest, standard, synth, web
+from tessera.cli import demo, hub, ingest, link, standard, synth, web
 
 app = typer.Typer(
     name="tessera",
@@ -24,6 +24,7 @@ app.add_typer(hub.audit_app, name="audit")
 app.add_typer(standard.app, name="standard")
 app.command("synth")(synth.synth)
 app.command("serve")(web.serve)
+app.add_typer(link.app, name="link")
 
 
 def main() -> None:

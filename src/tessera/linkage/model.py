@@ -67,10 +67,12 @@ def _birth() -> Any:
     )
 
 
-def settings(*, plain_names: bool = False) -> SettingsCreator:
-    """The linkage model: comparisons, and the blocking rules that choose pairs to score."""
+def settings(*, plain_names: bool = False, prior: float = 1e-4) -> SettingsCreator:
+    """The linkage model: comparisons, and the blocking rules that choose pairs to score.
+    ``prior``: the chance that two records picked at random are one person."""
     return SettingsCreator(
         link_type="dedupe_only",
+        probability_two_random_records_match=prior,
         unique_id_column_name="unique_id",
         comparisons=[
             _names(plain_names),
@@ -84,16 +86,85 @@ def settings(*, plain_names: bool = False) -> SettingsCreator:
             block_on("name_keys", "nationality", "gender", arrays_to_explode=["name_keys"]),
             *(block_on(c, arrays_to_explode=[c]) for c in IDENTIFIERS),
         ],
-        retain_intermediate_calculation_columns=False,
+        # keeps each comparison's level and weight on the scored pairs, for the explanations
+        retain_intermediate_calculation_columns=True,
     )
+
+
+# What each comparison is about, in an analyst's words.
+SUBJECTS = {
+    "name": "name", "birth": "date of birth", "gender": "gender", "nationality": "nationality",
+    "phones": "phone", "documents": "identity document", "emails": "e-mail",
+    "accounts": "account",
+}
+MISSING = "missing on one side"
+# Splink's own labels for the levels of its library comparisons, in words.
+_WORDS = {"All other comparisons": "different", "Array intersection size >= 1": "one in common"}
+
+
+@dataclass(frozen=True)
+class Match:
+    """Two records scored as one person, and why: each comparison's finding and its weight
+    (log2 of the Bayes factor: positive for, negative against)."""
+
+    left: str
+    right: str
+    probability: float
+    weight: float
+    reasons: tuple[tuple[str, str, float], ...]  # (subject, finding, weight)
+
+    def explanation(self) -> str:
+        """The reasons in words, strongest first, then what either record lacks:
+        "date of birth: the same date (+10.0); name: two parts sound alike (+6.1); … not
+        recorded on both: phone, e-mail"."""
+        missing = [s for s, finding, _ in self.reasons if finding == MISSING]
+        ranked = sorted((r for r in self.reasons if r[1] != MISSING), key=lambda r: -abs(r[2]))
+        said = [f"{subject}: {finding} ({weight:+.1f})" for subject, finding, weight in ranked]
+        if missing:
+            said.append("not recorded on both: " + ", ".join(missing))
+        return "; ".join(said)
 
 
 @dataclass
 class Linkage:
     """Scored pairs above the threshold, and the clusters they make."""
 
-    pairs: list[dict[str, Any]] = field(default_factory=list)
+    matches: list[Match] = field(default_factory=list)
     clusters: dict[str, str] = field(default_factory=dict)  # unique_id -> cluster id
+
+    def best(self) -> dict[str, Match]:
+        """Each linked record's most probable match."""
+        found: dict[str, Match] = {}
+        for match in self.matches:
+            for uid in (match.left, match.right):
+                if uid not in found or match.probability > found[uid].probability:
+                    found[uid] = match
+        return found
+
+
+def _findings(model: dict[str, Any]) -> dict[str, list[str]]:
+    """For each comparison, the words for each level, indexed by Splink's gamma value."""
+    findings = {}
+    for comparison in model["comparisons"]:
+        levels = [lvl for lvl in comparison["comparison_levels"] if not lvl.get("is_null_level")]
+        words = []
+        for level in levels:
+            label = level.get("label_for_charts") or ""
+            words.append("the same" if label.startswith("Exact match") else
+                         _WORDS.get(label, label))
+        findings[comparison["output_column_name"]] = list(reversed(words))
+    return findings
+
+
+def _match(pair: dict[str, Any], findings: dict[str, list[str]]) -> Match:
+    reasons = []
+    for name, words in findings.items():
+        gamma = pair[f"gamma_{name}"]
+        weight = float(pair[f"mw_{name}"] or 0.0) + float(pair.get(f"mw_tf_adj_{name}") or 0.0)
+        finding = MISSING if gamma < 0 else words[gamma]
+        reasons.append((SUBJECTS.get(name, name), finding, round(weight, 2)))
+    return Match(pair["unique_id_l"], pair["unique_id_r"], float(pair["match_probability"]),
+                 float(pair["match_weight"]), tuple(reasons))
 
 
 def link(rows: list[dict[str, Any]], *, plain_names: bool = False,
@@ -106,10 +177,16 @@ def link(rows: list[dict[str, Any]], *, plain_names: bool = False,
     # Splink warns of parameters EM could not train (a level no pair reached); they keep
     # their defaults, which is what the scores in bench/linkage.py are measured with.
     linker = Linker(people, settings(plain_names=plain_names), log_level="ERROR")
-    training = linker.training
-    training.estimate_probability_two_random_records_match(
+    linker.training.estimate_probability_two_random_records_match(
         [block_on(c, arrays_to_explode=[c]) for c in ("documents", "phones")], recall=0.6
     )
+    if not 0 < linker.misc.save_model_to_json()["probability_two_random_records_match"] < 1:
+        # No two records share a document or a phone, so that estimate is empty: assume
+        # about one other record of each person, as in a hub's pooled case files.
+        prior = min(0.5, 2 / max(len(rows) - 1, 1))
+        linker = Linker(people, settings(plain_names=plain_names, prior=prior),
+                        log_level="ERROR")
+    training = linker.training
     training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
     # Two rounds of EM, each blocked on columns the other compares, so every comparison is
     # trained once (Splink cannot train on blocking rules that explode arrays).
@@ -124,10 +201,11 @@ def link(rows: list[dict[str, Any]], *, plain_names: bool = False,
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=threshold
     )
-    pairs = predictions.as_record_list()
+    findings = _findings(linker.misc.save_model_to_json())
+    matches = [_match(pair, findings) for pair in predictions.as_record_list()]
     members = {r["unique_id"]: r["cluster_id"] for r in clusters.as_record_list()}
     con.close()
-    return Linkage(pairs, members)
+    return Linkage(matches, members)
 
 
 def _schema() -> pa.Schema:

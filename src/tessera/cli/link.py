@@ -1,0 +1,106 @@
+"""`tessera link`: entity resolution of person records."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tessera.cli.common import console, fail
+from tessera.ingest.mapping import Mapping, MappingError, load_mapping
+from tessera.ingest.readers import ReadError, SourceRow, read_rows
+from tessera.ingest.validate import Valid, validate_rows
+from tessera.linkage.features import person_rows
+from tessera.linkage.model import MATCH_THRESHOLD, link
+from tessera.standard.records import Record
+
+app = typer.Typer(help="Find the records that are about the same person.", no_args_is_help=True)
+
+OUTPUT = ("file", "row", "ref", "cluster_id", "cluster_size", "best_match", "best_probability",
+          "explanation")
+
+
+@app.command("files")
+def files(
+    paths: Annotated[list[Path], typer.Argument(help="CSV, XLSX or JSON Lines files of people.")],
+    out: Annotated[Path, typer.Option(help="Where to write one row per input record.")],
+    mapping: Annotated[
+        Path | None, typer.Option(help="YAML column mapping for files not in the template.")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option(help="Country for phone numbers written without prefix.")
+    ] = None,
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Match probability to link at.")
+    ] = MATCH_THRESHOLD,
+    typed: Annotated[
+        bool,
+        typer.Option(help="The files have a record_type column (submissions in the standard): "
+                     "their phones, documents, e-mails and accounts are used too."),
+    ] = False,
+) -> None:
+    """Deduplicate, or link, files of people outside the hub.
+
+    Every file is one source; records within a file and across files are compared. The output
+    has one row per person record read: its cluster, the cluster's size, its most probable
+    match and that match's probability and reasons. Rows that fail validation are named and
+    left out."""
+    try:
+        plan: Mapping | None = load_mapping(mapping) if mapping else None
+    except MappingError as exc:
+        fail(str(exc))
+    records: list[tuple[str, Record]] = []
+    where: dict[str, tuple[str, int]] = {}
+    rejected = 0
+    for path in paths:
+        source = path.stem
+        try:
+            read = _with_refs(read_rows(path, mapping=plan, country=country,
+                                        record_type=None if typed else "person"))
+            for n, result in enumerate(validate_rows(read, country=country), start=1):
+                if not isinstance(result, Valid):
+                    rejected += 1
+                    first = result[0]
+                    console.print(f"[yellow]{path.name} row {first.row}:[/] {first.field} "
+                                  f"{first.value!r}: {first.reason}", highlight=False)
+                    continue
+                records.append((source, result.record))
+                where[f"{source}/{result.record.ref}"] = (path.name, result.source.row or n)
+        except ReadError as exc:
+            fail(str(exc))
+    rows = person_rows(records)
+    if not rows:
+        fail("no person records to link")
+    with console.status(f"linking {len(rows):,} person records…"):
+        found = link(rows, threshold=threshold)
+    best = found.best()
+    sizes = Counter(found.clusters.values())
+    with out.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(OUTPUT)
+        for row in rows:
+            uid = row["unique_id"]
+            file_name, line = where[uid]
+            cluster = found.clusters.get(uid, uid)
+            match = best.get(uid)
+            partner = (match.right if match.left == uid else match.left) if match else ""
+            writer.writerow([
+                file_name, line, uid.split("/", 1)[1], cluster, sizes.get(cluster, 1), partner,
+                f"{match.probability:.4f}" if match else "", match.explanation() if match else "",
+            ])
+    clusters = {found.clusters.get(r["unique_id"], r["unique_id"]) for r in rows}
+    linked = sum(1 for n in sizes.values() if n > 1)
+    console.print(f"{len(rows):,} records ({rejected} rejected) in {len(clusters):,} people, "
+                  f"{linked:,} of them found in more than one record; written to {out}")
+
+
+def _with_refs(rows: Iterator[SourceRow]) -> Iterator[SourceRow]:
+    """A file without references gets its row numbers as references."""
+    for row in rows:
+        if not row.data.get("ref"):
+            row.data["ref"] = f"row{row.row}"
+        yield row
