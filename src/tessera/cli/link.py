@@ -10,12 +10,14 @@ from typing import Annotated
 
 import typer
 
-from tessera.cli.common import console, fail
+from tessera.cli.common import console, errors_as_messages, fail, open_hub
+from tessera.hub import admin, entities
 from tessera.ingest.mapping import Mapping, MappingError, load_mapping
 from tessera.ingest.readers import ReadError, SourceRow, read_rows
 from tessera.ingest.validate import Valid, validate_rows
 from tessera.linkage.features import person_rows
 from tessera.linkage.model import MATCH_THRESHOLD, link
+from tessera.linkage.run import link_hub
 from tessera.standard.records import Record
 
 app = typer.Typer(help="Find the records that are about the same person.", no_args_is_help=True)
@@ -104,3 +106,41 @@ def _with_refs(rows: Iterator[SourceRow]) -> Iterator[SourceRow]:
         if not row.data.get("ref"):
             row.data["ref"] = f"row{row.row}"
         yield row
+
+
+UserOpt = Annotated[str, typer.Option("--user", help="Who is acting (audited).")]
+
+
+@app.command("run")
+def run(
+    user: UserOpt,
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Match probability to link at.")
+    ] = MATCH_THRESHOLD,
+) -> None:
+    """Resolve the hub's person records into entities (a hub analyst's view); entity ids
+    survive re-runs, and analysts' judgements are respected."""
+    hub = open_hub()
+    with errors_as_messages(), console.status("linking the hub's person records…"):
+        summary = link_hub(hub, user, threshold=threshold)
+    console.print(
+        f"{summary.records:,} person records in {summary.entities:,} entities "
+        f"({summary.linked:,} with more than one record, {summary.new_ids:,} new); "
+        f"{summary.refused} joins refused by judgements"
+    )
+
+
+@app.command("judge")
+def judge(
+    left: Annotated[str, typer.Argument(help="A record, as AGENCY/ref.")],
+    right: Annotated[str, typer.Argument(help="Another record, as AGENCY/ref.")],
+    user: UserOpt,
+    same: Annotated[bool, typer.Option("--same/--different", help="The verdict.")],
+    note: Annotated[str, typer.Option(help="Why (kept in the judgement log).")] = "",
+) -> None:
+    """Record that two records are, or are not, the same person; the next `link run` obeys."""
+    with errors_as_messages(), open_hub().session() as s:
+        row = entities.judge(s, admin.actor(s, user), left, right,
+                             "same" if same else "different", note)
+    console.print(f"judgement {row.id}: {left} and {right} are "
+                  f"{'the same person' if same else 'different people'}")

@@ -41,7 +41,13 @@ POLICY: dict[str, frozenset[UserRole]] = {
     "token.own": ANY_ROLE,
     "audit.read": frozenset({R.auditor}),
     "audit.verify": frozenset({R.auditor, R.admin}),
+    "entity.read": frozenset({R.analyst, R.coordinator}),
+    "entity.judge": frozenset({R.analyst, R.coordinator}),
+    "entity.resolve": frozenset({R.analyst, R.coordinator}),
 }
+# Actions on the whole hub, beyond one agency's view: only the convening organisation's
+# analysts and coordinators may take them (entity resolution across all shared records).
+HUB_WIDE = frozenset({"entity.resolve"})
 
 
 def scope_level(scope: str | SharingScope) -> int:
@@ -98,7 +104,9 @@ class Actor:
 def allowed(actor: Actor, action: str) -> bool:
     """Whether the actor's roles allow ``action`` (unknown actions are never allowed)."""
     roles = POLICY.get(action)
-    return roles is not None and bool(actor.roles & {r.value for r in roles})
+    if roles is None or not actor.roles & {r.value for r in roles}:
+        return False
+    return action not in HUB_WIDE or actor.is_hub_analyst
 
 
 def authorize(

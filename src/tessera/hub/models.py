@@ -12,6 +12,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -209,3 +210,41 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class Judgement(Base):
+    """An analyst's verdict on two records: the same person, or not. Append-only (database
+    triggers refuse updates and deletes); the latest verdict on a pair is the one in force."""
+
+    __tablename__ = "judgements"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    username: Mapped[str] = mapped_column(String(64))
+    agency_code: Mapped[str] = mapped_column(String(32))
+    verdict: Mapped[str] = mapped_column(String(16))  # "same" or "different"
+    left_key: Mapped[str] = mapped_column(String(170))  # "AGENCY/ref"
+    right_key: Mapped[str] = mapped_column(String(170))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Entity(Base):
+    """A resolved entity's id: issued once, never reused."""
+
+    __tablename__ = "entities"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EntityMember(Base):
+    """Which entity each record belongs to now: derived from the records and the judgements
+    by the last linkage run, and rebuilt by the next."""
+
+    __tablename__ = "entity_members"
+    __table_args__ = (Index("ix_entity_members_entity", "entity_id"),)
+
+    record_key: Mapped[str] = mapped_column(String(170), primary_key=True)  # "AGENCY/ref"
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    probability: Mapped[float | None] = mapped_column(Float, default=None)
+    linked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -438,7 +438,8 @@ def _bound_once(session: Session, agency_id: int, within: list[Any]) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _visible(actor: Actor, *, include_retracted: bool = False) -> Any:
+def visible(actor: Actor, *, include_retracted: bool = False) -> Any:
+    """SQL condition: current records the actor may see (retracted ones only if asked)."""
     clauses = [StoredRecord.is_current.is_(True), access.visible_filter(actor)]
     if not include_retracted:
         clauses.append(StoredRecord.retracted.is_(False))
@@ -457,7 +458,7 @@ def list_records(
     purpose: str | None = None,
 ) -> list[StoredRecord]:
     """Current records the actor may see, newest first; the read is audited with their ids."""
-    query = select(StoredRecord).where(_visible(actor))
+    query = select(StoredRecord).where(visible(actor))
     if record_type:
         query = query.where(StoredRecord.record_type == record_type)
     if agency_code:
@@ -495,7 +496,7 @@ def count_visible(session: Session, actor: Actor) -> dict[str, int]:
     access.authorize(session, actor, "record.read", "records:counts")
     rows = session.execute(
         select(StoredRecord.record_type, func.count())
-        .where(_visible(actor))
+        .where(visible(actor))
         .group_by(StoredRecord.record_type)
     )
     return {record_type: int(n) for record_type, n in rows}
@@ -511,7 +512,7 @@ def get_record(
         .where(
             Agency.code == agency_code,
             StoredRecord.ref == ref,
-            _visible(actor, include_retracted=True),
+            visible(actor, include_retracted=True),
         )
     ).first()
     resource = f"record:{agency_code}/{ref}"

@@ -1,0 +1,87 @@
+"""Resolved entities in the hub: the judgement log, entity ids, and who belongs to which.
+
+The members are derived data: each linkage run (``tessera.linkage.run``) rebuilds them from the
+records and the judgements. Judgements are appended, never changed; the latest on a pair is in
+force. Every call goes through the one permission check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from tessera.hub import access, records
+from tessera.hub.access import Actor
+from tessera.hub.models import Entity, EntityMember, Judgement, StoredRecord, utcnow
+
+VERDICTS = ("same", "different")
+
+
+def judge(session: Session, actor: Actor, left: str, right: str, verdict: str,
+          note: str = "") -> Judgement:
+    """Record that two records ("AGENCY/ref") are, or are not, the same person. Both must be
+    records the judging analyst may see."""
+    if verdict not in VERDICTS:
+        raise ValueError(f"a verdict is one of {', '.join(VERDICTS)}, not {verdict!r}")
+    if left == right:
+        raise ValueError("a record is always the same as itself")
+    resource = f"judgement:{left}|{right}"
+    if not access.allowed(actor, "entity.judge"):
+        raise access.Forbidden(actor, "entity.judge", resource)
+    for key in (left, right):
+        agency, _, ref = key.partition("/")
+        records.get_record(session, actor, agency, ref, purpose="entity judgement")
+    row = Judgement(username=actor.username, agency_code=actor.agency_code, verdict=verdict,
+                    left_key=left, right_key=right, note=note)
+    session.add(row)
+    session.flush()
+    access.authorize(session, actor, "entity.judge", resource, {"verdict": verdict, "id": row.id})
+    return row
+
+
+def judgements(session: Session) -> list[Judgement]:
+    """Every judgement, oldest first (for the linkage run, which reads them whole)."""
+    return list(session.scalars(select(Judgement).order_by(Judgement.id)))
+
+
+def linkable(session: Session, actor: Actor, record_types: tuple[str, ...]
+             ) -> Iterator[StoredRecord]:
+    """The current records of ``record_types`` the actor may see, for a hub-wide linkage run;
+    the read is audited once, with its purpose."""
+    access.authorize(session, actor, "entity.resolve", "records:linkage",
+                     {"types": list(record_types)})
+    query = (
+        select(StoredRecord)
+        .where(records.visible(actor), StoredRecord.record_type.in_(record_types))
+        .order_by(StoredRecord.id)
+        .execution_options(yield_per=5000)
+    )
+    yield from session.scalars(query)
+
+
+def current_members(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(EntityMember.record_key, EntityMember.entity_id)).all())
+
+
+def issue_ids(session: Session, n: int) -> list[str]:
+    """``n`` new entity ids, never used before."""
+    issued = int(session.scalar(select(func.count()).select_from(Entity)) or 0)
+    ids = [f"E{issued + k:09d}" for k in range(1, n + 1)]
+    if ids:
+        session.execute(insert(Entity), [{"id": i, "created_at": utcnow()} for i in ids])
+    return ids
+
+
+def replace_members(session: Session, actor: Actor, members: dict[str, tuple[str, float | None]]
+                    ) -> None:
+    """Make ``members`` (record key -> entity id, best match probability) the resolved view."""
+    access.authorize(session, actor, "entity.resolve", "entities",
+                     {"records": len(members), "entities": len({e for e, _ in members.values()})})
+    session.execute(delete(EntityMember))
+    now = utcnow()
+    rows = [{"record_key": k, "entity_id": e, "probability": p, "linked_at": now}
+            for k, (e, p) in members.items()]
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(EntityMember), rows[start:start + 5000])
