@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from tessera.cli import app
-from tessera.hub import audit
+from tessera.hub import audit, entities
 from tessera.hub.db import Hub
 from tessera.hub.models import Agency, StoredRecord, Submission
 
@@ -31,6 +31,9 @@ def test_demo_builds_a_hub_from_a_scenario(tmp_path: Path) -> None:
         assert stored == manifest["records"]
         assert audit.verify(s).ok
     assert "chain intact: True" in result.output
+    assert "person records resolved into" in result.output
+    with hub.session() as s:
+        assert entities.current_members(s)
     assert "iom.analyst" in result.output
 
 

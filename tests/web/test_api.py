@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import func, select
 
+from tessera.hub import admin, entities
 from tessera.hub.models import AuditEntry, StoredRecord
 from tests.web.conftest import Web, submit
 
@@ -180,3 +181,32 @@ def test_a_value_the_store_cannot_hold_is_the_requests_fault(web: Web) -> None:
     ):
         assert answer.status_code < 500, answer.text  # SQLite stores NUL; PostgreSQL refuses it
         assert "psycopg" not in answer.text and "sqlite" not in answer.text.lower()
+
+
+def test_an_entity_shows_only_the_members_the_reader_may_see(web: Web) -> None:
+    with web.world.hub.session() as s:
+        (entity,) = entities.issue_ids(s, 1)
+        keys = ("UA-POL/UA-P1", "UA-POL/UA-P2", "DE-FIU/DE-A1")
+        entities.replace_members(s, admin.actor(s, "io_an"), dict.fromkeys(keys, (entity, 0.97)))
+    police = web.signed_in("ua_sub").get("/api/v1/records/UA-POL/UA-P2/entity").json()
+    fiu = web.signed_in("de_an").get("/api/v1/records/UA-POL/UA-P2/entity").json()
+    assert police["entity_id"] == fiu["entity_id"] == entity
+    assert {m["record"]["ref"] for m in police["members"]} == {"UA-P1", "UA-P2"}
+    assert {m["record"]["ref"] for m in fiu["members"]} == {"UA-P2", "DE-A1"}
+    page = web.signed_in("de_an").get("/records/UA-POL/UA-P2").text
+    assert "DE-A1" in page and "UA-P1" not in page and "Petrenko" not in page
+    hidden = web.signed_in("de_an").get("/api/v1/records/UA-POL/UA-P1/entity")
+    assert hidden.status_code == 404
+
+
+def test_a_judgement_is_kept_and_names_the_analyst(web: Web) -> None:
+    body = {"left": "UA-POL/UA-P1", "right": "UA-POL/UA-P2", "verdict": "same",
+            "note": "same passport photo"}
+    answer = web.bearer().post("/api/v1/judgements", json=body)
+    assert answer.status_code == 201
+    assert (answer.json()["username"], answer.json()["verdict"]) == ("ua_sub", "same")
+    self_pair = web.bearer().post("/api/v1/judgements",
+                                  json={**body, "right": "UA-POL/UA-P1"})
+    assert self_pair.status_code == 400
+    with web.world.hub.session() as s:
+        assert [j.note for j in entities.judgements(s)] == ["same passport photo"]

@@ -14,9 +14,13 @@ from sqlalchemy.orm import Session
 
 from tessera.hub import access, records
 from tessera.hub.access import Actor
-from tessera.hub.models import Entity, EntityMember, Judgement, StoredRecord, utcnow
+from tessera.hub.models import Agency, Entity, EntityMember, Judgement, StoredRecord, utcnow
 
 VERDICTS = ("same", "different")
+
+
+class JudgementError(ValueError):
+    """A judgement that cannot be recorded as asked."""
 
 
 def judge(session: Session, actor: Actor, left: str, right: str, verdict: str,
@@ -24,9 +28,9 @@ def judge(session: Session, actor: Actor, left: str, right: str, verdict: str,
     """Record that two records ("AGENCY/ref") are, or are not, the same person. Both must be
     records the judging analyst may see."""
     if verdict not in VERDICTS:
-        raise ValueError(f"a verdict is one of {', '.join(VERDICTS)}, not {verdict!r}")
+        raise JudgementError(f"a verdict is one of {', '.join(VERDICTS)}, not {verdict!r}")
     if left == right:
-        raise ValueError("a record is always the same as itself")
+        raise JudgementError("a record is always the same as itself")
     resource = f"judgement:{left}|{right}"
     if not access.allowed(actor, "entity.judge"):
         raise access.Forbidden(actor, "entity.judge", resource)
@@ -85,3 +89,33 @@ def replace_members(session: Session, actor: Actor, members: dict[str, tuple[str
             for k, (e, p) in members.items()]
     for start in range(0, len(rows), 5000):
         session.execute(insert(EntityMember), rows[start:start + 5000])
+
+
+def entity_of(session: Session, actor: Actor, agency: str, ref: str
+              ) -> tuple[str | None, list[tuple[StoredRecord, float | None]]]:
+    """The entity a record belongs to, and those of its records the actor may see (the
+    record itself included). Members the actor may not see are not shown, nor counted: that
+    another agency holds a record on the person is itself protected."""
+    anchor = records.get_record(session, actor, agency, ref, purpose="entity view")
+    resource = f"entity-of:{agency}/{ref}"
+    if not access.allowed(actor, "entity.read"):
+        raise access.Forbidden(actor, "entity.read", resource)
+    entity = session.scalar(
+        select(EntityMember.entity_id).where(EntityMember.record_key == f"{agency}/{ref}")
+    )
+    if entity is None:
+        access.authorize(session, actor, "entity.read", resource, {"entity": None})
+        return None, [(anchor, None)]
+    found = dict(session.execute(
+        select(EntityMember.record_key, EntityMember.probability)
+        .where(EntityMember.entity_id == entity)
+    ).all())
+    key = Agency.code + "/" + StoredRecord.ref
+    shown = list(session.scalars(
+        select(StoredRecord).join(Agency, Agency.id == StoredRecord.agency_id)
+        .where(records.visible(actor), key.in_(list(found)))
+        .order_by(Agency.code, StoredRecord.ref)
+    ))
+    access.authorize(session, actor, "entity.read", f"entity:{entity}",
+                     {"ids": [r.id for r in shown]})
+    return entity, [(r, found[f"{r.agency.code}/{r.ref}"]) for r in shown]

@@ -6,16 +6,21 @@ passport numbers and number plates, and mobile numbers taken from ``phonenumbers
 number for the country (so every generated number is valid for its numbering plan).
 
 Curated by hand from public sources (common given and family names; large cities; major banks
-and their BICs as published). Names are pooled, not drawn from real people: pools are small on
-purpose for a few countries (Morocco's Arabic names, China's single-character given names), as
-real data is, which makes same-name different-person pairs common there.
+and their BICs as published). Names are pooled, not drawn from real people: each pool lists
+real, common names, most common first, 40 to 60 given names per gender and 60 to 100 family
+names (Viet Nam's 40 family names are most of its population). Draws follow a mild Zipf law
+(the name of rank r is drawn in proportion to 1/sqrt(r)), so common names stay common, except
+Vietnamese family names, drawn by their real shares (Nguyễn about 38 %). At the default scale
+about one person in six shares their full name with someone else: namesakes exist, as in real
+case files, most of all among the Vietnamese, but do not swamp entity resolution.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
@@ -39,6 +44,44 @@ class Country:
     plate: str
     currency: str
     family_first: bool = False  # the name is written family name first, without a comma
+    # relative weights of ``family`` (real shares); empty: the pool's mild Zipf law
+    family_weights: tuple[float, ...] = ()
+    # family-name endings a woman's name changes (Kowalski → Kowalska), first match applies
+    feminine: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.family_weights and len(self.family_weights) != len(self.family):
+            raise ValueError(f"{self.code}: one weight per family name")
+
+    @cached_property
+    def _family_cum(self) -> tuple[float, ...]:
+        if self.family_weights:
+            return tuple(itertools.accumulate(self.family_weights))
+        return _zipf(len(self.family))
+
+    def given_name(self, rng: random.Random, female: bool) -> str:
+        """A given name of the country, common ones likelier."""
+        pool = self.given_female if female else self.given_male
+        return rng.choices(pool, cum_weights=_zipf(len(pool)))[0]
+
+    def family_name(self, rng: random.Random, female: bool | None = None) -> str:
+        """A family name of the country, common ones likelier; a woman's form if ``female``
+        (None: the form that names a business, as written for a man)."""
+        family = rng.choices(self.family, cum_weights=self._family_cum)[0]
+        if female:
+            for masculine, feminine in self.feminine:
+                if family.endswith(masculine):
+                    return family[: -len(masculine)] + feminine
+        return family
+
+
+ZIPF_EXPONENT = 0.5  # a name of rank r is drawn in proportion to r ** -ZIPF_EXPONENT
+
+
+@cache
+def _zipf(n: int) -> tuple[float, ...]:
+    """Cumulative weights of a pool of ``n`` names, most common first."""
+    return tuple(itertools.accumulate((rank + 1) ** -ZIPF_EXPONENT for rank in range(n)))
 
 
 COUNTRIES: dict[str, Country] = {
@@ -46,34 +89,90 @@ COUNTRIES: dict[str, Country] = {
     for c in (
         Country(
             "UA", ORIGIN, "Cyrillic",
-            ("Олена", "Ірина", "Наталія", "Оксана", "Юлія", "Тетяна", "Марія", "Анна",
-             "Катерина", "Світлана"),
-            ("Олег", "Тарас", "Андрій", "Олександр", "Сергій", "Дмитро", "Віктор", "Іван",
-             "Микола", "Юрій"),
-            ("Петренко", "Коваленко", "Шевченко", "Бондаренко", "Мельник", "Ткаченко",
-             "Кравченко", "Бойко", "Савченко", "Руденко", "Лисенко", "Марченко"),
+            ("Олена", "Наталія", "Тетяна", "Ірина", "Оксана", "Світлана", "Юлія", "Марія",
+             "Анна", "Катерина", "Ольга", "Людмила", "Галина", "Валентина", "Анастасія",
+             "Вікторія", "Надія", "Інна", "Лариса", "Любов", "Алла", "Яна", "Віра", "Ганна",
+             "Олександра", "Марина", "Дарина", "Христина", "Софія", "Мар'яна", "Тамара",
+             "Лілія", "Жанна", "Вероніка", "Валерія", "Аліна", "Діана", "Євгенія", "Ніна",
+             "Лідія", "Зоряна", "Леся", "Уляна", "Богдана", "Олеся", "Ксенія", "Кристина",
+             "Антоніна", "Руслана", "Карина", "Ілона", "Маргарита", "Мирослава", "Ярослава",
+             "Раїса", "Зінаїда"),
+            ("Олександр", "Сергій", "Андрій", "Володимир", "Дмитро", "Олег", "Віктор", "Іван",
+             "Микола", "Юрій", "Василь", "Тарас", "Олексій", "Михайло", "Віталій", "Петро",
+             "Євген", "Роман", "Ігор", "Максим", "Анатолій", "Богдан", "Ярослав", "Руслан",
+             "Павло", "Валерій", "Вадим", "Григорій", "Степан", "Артем", "Денис", "Станіслав",
+             "Назар", "Костянтин", "Леонід", "Федір", "Антон", "Владислав", "Ілля",
+             "Геннадій", "Борис", "Остап", "Орест", "Валентин", "Семен", "Кирило",
+             "Мирослав", "Любомир", "Святослав", "В'ячеслав", "Ростислав", "Данило", "Марко",
+             "Едуард", "Олесь"),
+            ("Мельник", "Шевченко", "Бойко", "Коваленко", "Бондаренко", "Ткаченко",
+             "Ковальчук", "Кравченко", "Олійник", "Шевчук", "Коваль", "Поліщук", "Бондар",
+             "Ткачук", "Савченко", "Марченко", "Руденко", "Мороз", "Лисенко", "Петренко",
+             "Клименко", "Павленко", "Кравчук", "Кузьменко", "Пономаренко", "Савчук",
+             "Василенко", "Левченко", "Харченко", "Сидоренко", "Карпенко", "Гаврилюк",
+             "Мельничук", "Іваненко", "Литвиненко", "Романенко", "Юрченко", "Остапенко",
+             "Кушнір", "Марчук", "Гончаренко", "Павлюк", "Швець", "Приходько", "Степаненко",
+             "Зінченко", "Гуменюк", "Мазур", "Тимошенко", "Кириленко", "Панченко",
+             "Нестеренко", "Мартинюк", "Яковенко", "Тарасенко", "Власенко", "Костенко",
+             "Білик", "Захарченко", "Головко", "Сердюк", "Давиденко", "Дмитренко",
+             "Коломієць", "Гордієнко", "Середа", "Онищенко", "Антоненко", "Максименко",
+             "Кучер", "Литвин", "Симоненко", "Андрієнко", "Федоренко", "Білоус", "Дмитрук",
+             "Бондарчук", "Гнатюк", "Кравець", "Вовк", "Ковтун", "Назаренко", "Гриценко",
+             "Фесенко", "Ярошенко", "Осипенко", "Мирошниченко", "Демченко", "Семенюк",
+             "Паламарчук", "Левицький", "Яворський", "Ковальський", "Савицький",
+             "Вишневський"),
             (("Kyiv", 50.45, 30.52), ("Lviv", 49.84, 24.03), ("Odesa", 46.48, 30.72),
              ("Kharkiv", 49.99, 36.23), ("Chernivtsi", 48.29, 25.94)),
             (("305299", "PrivatBank", "PBANUA2X"), ("300465", "Oschadbank", "COSBUAUK"),
              ("322001", "Universal Bank", "UNJSUAUK")),
             True, 0, "AA999999", "AA9999AA", "UAH",
+            feminine=(("ський", "ська"), ("цький", "цька")),
         ),
         Country(
             "VN", ORIGIN, "Latin",
-            ("Lan", "Hương", "Thảo", "Linh", "Mai", "Ngọc", "Trang", "Hà"),
-            ("Minh", "Tuấn", "Hùng", "Dũng", "Nam", "Quang", "Long", "Hải"),
-            ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"),
+            ("Lan", "Hương", "Thảo", "Linh", "Mai", "Ngọc", "Trang", "Hà", "Hoa", "Hằng",
+             "Hạnh", "Huyền", "Nga", "Nhung", "Phương", "Thủy", "Thu", "Vân", "Yến", "Anh",
+             "Loan", "Dung", "Hiền", "Hồng", "Liên", "Ly", "My", "Nhi", "Oanh", "Quỳnh", "Tâm",
+             "Thanh", "Thúy", "Trinh", "Tuyết", "Uyên", "Vy", "Xuân", "Giang", "Hòa", "Ngân",
+             "Nguyệt", "Nhàn", "Phượng", "Thơ", "Thắm", "Trâm", "Châu", "Chi", "Diễm",
+             "Duyên", "Hậu", "Lệ", "Diệp"),
+            ("Minh", "Tuấn", "Hùng", "Dũng", "Nam", "Quang", "Long", "Hải", "Anh", "Bình",
+             "Cường", "Đức", "Huy", "Hoàng", "Khánh", "Lâm", "Phong", "Phúc", "Sơn", "Thắng",
+             "Thành", "Trung", "Tùng", "Việt", "Vinh", "Hiếu", "Hưng", "Khoa", "Kiên", "Lợi",
+             "Mạnh", "Nghĩa", "Phát", "Quân", "Quý", "Tài", "Thịnh", "Toàn", "Trí", "Trọng",
+             "Tú", "Đạt", "Định", "Hiển", "Khải", "Lộc", "Luân", "Nhân", "Tân", "Thái",
+             "Thiện", "Thông", "Tiến", "Vũ", "Bảo", "Duy"),
+            ("Nguyễn", "Trần", "Lê", "Phạm", "Phan", "Hoàng", "Huỳnh", "Đặng", "Vũ", "Bùi",
+             "Võ", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Đào", "Trương", "Mai", "Lâm",
+             "Trịnh", "Đoàn", "Lương", "Cao", "Tạ", "Hà", "Châu", "Thái", "Tô", "Quách",
+             "Vương", "Kiều", "Lưu", "Tăng", "Phùng", "Chu", "Triệu", "La", "Mạc"),
             (("Hanoi", 21.03, 105.85), ("Ho Chi Minh City", 10.82, 106.63),
              ("Vinh", 18.68, 105.68), ("Hai Phong", 20.86, 106.68)),
             (("", "Vietcombank", "BFTVVNVX"), ("", "BIDV", "BIDVVNVX"),
              ("", "Agribank", "VBAAVNVX"), ("", "Techcombank", "VTCBVNVX")),
             False, 13, "A9999999", "99A-99999", "VND", family_first=True,
+            # shares of the population in percent, after the usual published estimates
+            # (Hoàng/Huỳnh and Vũ/Võ, counted together there, split)
+            family_weights=(38.4, 11.0, 9.5, 7.1, 4.5, 3.0, 2.1, 2.1, 2.0, 2.0, 1.9, 1.4,
+                            1.3, 1.3, 1.0, 0.5, *(0.4,) * 24),
         ),
         Country(
             "CN", ORIGIN, "Han",
-            ("芳", "娜", "静", "丽", "敏", "秀英", "燕", "霞"),
-            ("伟", "强", "磊", "军", "勇", "杰", "涛", "明"),
-            ("王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周"),
+            ("芳", "娜", "静", "丽", "敏", "秀英", "燕", "霞", "艳", "娟", "秀兰", "桂英", "玲",
+             "丹", "萍", "红", "玉兰", "婷", "雪", "琳", "洁", "梅", "莉", "颖", "倩", "慧",
+             "晶", "欣", "玉梅", "秀珍", "桂兰", "丽娟", "海燕", "秀梅", "婷婷", "雪梅", "晓燕",
+             "红梅", "春梅", "丽华", "淑珍", "凤英", "秀云", "金凤", "玉珍", "丽萍", "红霞",
+             "秀芳", "春燕", "海霞", "美玲", "晓红", "慧敏", "丽丽", "晓丽"),
+            ("伟", "强", "磊", "军", "勇", "杰", "涛", "明", "超", "平", "刚", "辉", "斌", "鹏",
+             "波", "华", "宇", "浩", "洋", "飞", "鑫", "峰", "亮", "龙", "建华", "建国", "建军",
+             "建平", "志强", "志刚", "志明", "海涛", "海波", "国强", "国华", "永刚", "俊杰",
+             "晓东", "振华", "文斌", "建伟", "宏伟", "海峰", "国庆", "建林", "立新", "卫东",
+             "卫国", "海龙", "金龙", "晓明", "建新", "明辉", "成", "凯", "毅"),
+            ("王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱",
+             "胡", "郭", "何", "林", "高", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯",
+             "邓", "曹", "彭", "曾", "肖", "田", "董", "潘", "袁", "蔡", "蒋", "余", "于", "杜",
+             "叶", "程", "魏", "苏", "吕", "丁", "任", "卢", "姚", "沈", "钟", "姜", "崔", "谭",
+             "陆", "范", "汪", "廖", "石", "金", "韦", "贾", "夏", "付", "方", "邹", "熊", "白"),
             (("Fuzhou", 26.07, 119.30), ("Wenzhou", 28.00, 120.67),
              ("Shenyang", 41.80, 123.43)),
             (("", "Industrial and Commercial Bank of China", "ICBKCNBJ"),
@@ -82,9 +181,32 @@ COUNTRIES: dict[str, Country] = {
         ),
         Country(
             "MA", ORIGIN, "Arabic",
-            ("فاطمة", "خديجة"),
-            ("محمد", "يوسف", "أمين"),
-            ("العلوي", "بنعلي", "الإدريسي", "التازي"),
+            ("فاطمة", "خديجة", "فاطمة الزهراء", "نعيمة", "مليكة", "أمينة", "عائشة", "مريم",
+             "زينب", "سميرة", "لطيفة", "رشيدة", "نادية", "كريمة", "حنان", "سعاد", "سلمى",
+             "إيمان", "أسماء", "سناء", "حياة", "نجاة", "خولة", "حليمة", "ليلى", "سهام", "بشرى",
+             "وفاء", "هند", "نزهة", "حسناء", "غزلان", "سكينة", "ربيعة", "جميلة", "سلوى",
+             "ياسمين", "هاجر", "إكرام", "سارة", "دنيا", "كوثر", "إلهام", "نوال", "عزيزة",
+             "صفاء", "شيماء", "مونية", "لبنى", "حفيظة", "رجاء", "فتيحة", "سعيدة", "حورية",
+             "نور"),
+            ("محمد", "أحمد", "يوسف", "عبد الله", "مصطفى", "حسن", "رشيد", "سعيد", "خالد",
+             "عبد الرحيم", "إبراهيم", "عبد الرحمن", "عبد العزيز", "عبد القادر", "كريم", "هشام",
+             "ياسين", "أمين", "عمر", "علي", "إدريس", "حميد", "إلياس", "عبد الكريم",
+             "عبد اللطيف", "عبد الحق", "عبد الإله", "عبد الصمد", "عبد المجيد", "عبد السلام",
+             "عبد الواحد", "نور الدين", "صلاح الدين", "حسين", "لحسن", "جمال", "عادل", "نبيل",
+             "طارق", "سفيان", "أيوب", "حمزة", "أنس", "مهدي", "زكرياء", "بلال", "إسماعيل",
+             "عثمان", "منير", "توفيق", "عزيز", "محسن", "مراد", "فؤاد", "نجيب", "بوشعيب",
+             "العربي", "بدر", "ياسر", "رضوان", "زهير", "أسامة", "وليد", "سليمان", "يونس",
+             "عماد"),
+            ("العلوي", "الإدريسي", "بنعلي", "التازي", "الفاسي", "بناني", "العمراني", "العلمي",
+             "الحسني", "المنصوري", "الفيلالي", "الشرقاوي", "بنجلون", "العثماني", "السعيدي",
+             "الصديقي", "الزياني", "الوزاني", "البقالي", "الطاهري", "الكتاني", "الناصري",
+             "الإسماعيلي", "الحداد", "الخطيب", "النجار", "الموساوي", "الهاشمي", "القادري",
+             "الرحماني", "السوسي", "الريفي", "المراكشي", "الدكالي", "الحمداوي", "العياشي",
+             "الجعفري", "الزهراوي", "البركاني", "الغربي", "العروسي", "المحمدي", "السباعي",
+             "الشرايبي", "الوردي", "اليوسفي", "الخالدي", "العباسي", "العراقي", "الأندلسي",
+             "الكبير", "الصغير", "المرابط", "بنكيران", "بوزيد", "برادة", "بنعمر", "بلحاج",
+             "بوعزة", "بنسعيد", "بنموسى", "بنيس", "بوطالب", "بنشقرون", "بلخياط", "بنحمو",
+             "بنيحيى", "بنسليمان", "بنعبد الله", "بوعبيد", "آيت علي", "أمزيان"),
             (("Casablanca", 33.57, -7.59), ("Tangier", 35.76, -5.83), ("Fes", 34.03, -5.00)),
             (("", "Attijariwafa Bank", "BCMAMAMC"), ("", "Banque Populaire", "BCPOMAMC"),
              ("", "Bank of Africa", "BMCEMAMC")),
@@ -92,10 +214,31 @@ COUNTRIES: dict[str, Country] = {
         ),
         Country(
             "NG", ORIGIN, "Latin",
-            ("Chioma", "Blessing", "Joy", "Ngozi", "Aisha", "Funmilayo", "Adaeze", "Precious"),
-            ("Emeka", "Tunde", "Chinedu", "Ibrahim", "Segun", "Obinna", "Musa", "Kelechi"),
-            ("Okafor", "Adeyemi", "Eze", "Bello", "Okoro", "Nwosu", "Balogun", "Okonkwo",
-             "Adebayo", "Osagie"),
+            ("Blessing", "Chioma", "Joy", "Ngozi", "Aisha", "Precious", "Funmilayo", "Adaeze",
+             "Grace", "Mercy", "Faith", "Amina", "Fatima", "Zainab", "Esther", "Gift",
+             "Patience", "Nneka", "Chiamaka", "Ifeoma", "Yetunde", "Folake", "Bukola",
+             "Temitope", "Oluwakemi", "Abimbola", "Titilayo", "Omolara", "Hauwa", "Hadiza",
+             "Amarachi", "Chinwe", "Nkechi", "Ebere", "Obiageli", "Comfort", "Favour", "Peace",
+             "Deborah", "Ruth", "Mary", "Elizabeth", "Victoria", "Itohan", "Ivie", "Osasu",
+             "Efe", "Halima"),
+            ("Emeka", "Tunde", "Chinedu", "Ibrahim", "Segun", "Obinna", "Musa", "Kelechi",
+             "Chukwuemeka", "Babatunde", "Oluwaseun", "Olumide", "Oluwafemi", "Adebayo",
+             "Chinonso", "Ikechukwu", "Uchenna", "Nnamdi", "Chidi", "Ifeanyi", "Chibuike",
+             "Tochukwu", "Ugochukwu", "Ayodele", "Olamide", "Kunle", "Gbenga", "Yusuf",
+             "Abubakar", "Aliyu", "Usman", "Abdullahi", "Sani", "Umar", "Bashir", "Suleiman",
+             "Haruna", "John", "Samuel", "Daniel", "David", "Joseph", "Peter", "Michael",
+             "Emmanuel", "Godwin", "Sunday", "Victor", "Osaze", "Efosa", "Osaretin", "Uyi",
+             "Nosa"),
+            ("Okafor", "Adeyemi", "Eze", "Bello", "Mohammed", "Okoro", "Ibrahim", "Musa",
+             "Nwosu", "Balogun", "Okonkwo", "Adebayo", "Osagie", "Okeke", "Abubakar", "Yusuf",
+             "Ajayi", "Nwankwo", "Obi", "Okoye", "Nwachukwu", "Chukwu", "Usman", "Aliyu",
+             "Abdullahi", "Afolabi", "Adeleke", "Ogunleye", "Olawale", "Adeniyi", "Akinola",
+             "Olatunji", "Adewale", "Lawal", "Bakare", "Salami", "Ogundipe", "Oladipo",
+             "Adesanya", "Oyewole", "Adegoke", "Olaniyan", "Fashola", "Onyeka", "Nnaji",
+             "Ugwu", "Okpara", "Onuoha", "Anyanwu", "Nwafor", "Ibe", "Ogbonna", "Uzor", "Agu",
+             "Okolie", "Nwoye", "Garba", "Danjuma", "Sani", "Suleiman", "Umar", "Shehu",
+             "Haruna", "Igbinedion", "Omoregie", "Osaghae", "Idahosa", "Obaseki", "Osunde",
+             "Edosomwan", "Iyoha", "Johnson", "Williams", "Peters", "Davies"),
             (("Benin City", 6.34, 5.63), ("Lagos", 6.52, 3.38), ("Abuja", 9.08, 7.40)),
             (("", "Zenith Bank", "ZEIBNGLA"), ("", "Access Bank", "ABNGNGLA"),
              ("", "First Bank of Nigeria", "FBNINGLA"), ("", "Guaranty Trust Bank", "GTBINGLA")),
@@ -103,21 +246,65 @@ COUNTRIES: dict[str, Country] = {
         ),
         Country(
             "PL", TRANSIT, "Latin",
-            ("Anna", "Katarzyna", "Magdalena", "Agnieszka", "Joanna", "Ewa"),
-            ("Piotr", "Krzysztof", "Tomasz", "Paweł", "Marek", "Michał"),
-            ("Nowak", "Wójcik", "Mazur", "Krawczyk", "Zając", "Kaczmarek", "Dudek", "Król"),
+            ("Anna", "Maria", "Katarzyna", "Małgorzata", "Agnieszka", "Barbara", "Ewa",
+             "Krystyna", "Magdalena", "Elżbieta", "Joanna", "Aleksandra", "Monika", "Zofia",
+             "Teresa", "Danuta", "Natalia", "Julia", "Karolina", "Marta", "Beata", "Dorota",
+             "Halina", "Janina", "Jadwiga", "Jolanta", "Iwona", "Grażyna", "Bożena",
+             "Paulina", "Justyna", "Urszula", "Renata", "Agata", "Sylwia", "Zuzanna",
+             "Patrycja", "Hanna", "Wiesława", "Irena", "Alicja", "Izabela", "Marianna",
+             "Weronika", "Dominika", "Wioletta", "Emilia", "Kinga", "Edyta", "Martyna"),
+            ("Piotr", "Krzysztof", "Andrzej", "Tomasz", "Paweł", "Jan", "Michał", "Marcin",
+             "Stanisław", "Jakub", "Adam", "Marek", "Łukasz", "Grzegorz", "Mateusz",
+             "Wojciech", "Mariusz", "Dariusz", "Zbigniew", "Jerzy", "Maciej", "Józef",
+             "Tadeusz", "Rafał", "Kamil", "Janusz", "Robert", "Jacek", "Ryszard", "Kazimierz",
+             "Dawid", "Sławomir", "Jarosław", "Szymon", "Bartosz", "Damian", "Daniel",
+             "Przemysław", "Roman", "Henryk", "Sebastian", "Arkadiusz", "Artur", "Marian",
+             "Mirosław", "Wiesław", "Zdzisław", "Leszek", "Waldemar", "Kacper"),
+            ("Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kowalczyk", "Kamiński",
+             "Lewandowski", "Zieliński", "Szymański", "Woźniak", "Dąbrowski", "Kozłowski",
+             "Jankowski", "Mazur", "Wojciechowski", "Kwiatkowski", "Krawczyk", "Kaczmarek",
+             "Piotrowski", "Grabowski", "Zając", "Pawłowski", "Michalski", "Król",
+             "Wieczorek", "Jabłoński", "Wróbel", "Nowakowski", "Majewski", "Olszewski",
+             "Stępień", "Malinowski", "Jaworski", "Adamczyk", "Dudek", "Nowicki", "Pawlak",
+             "Górski", "Witkowski", "Walczak", "Sikora", "Baran", "Rutkowski", "Michalak",
+             "Szewczyk", "Ostrowski", "Tomaszewski", "Pietrzak", "Marciniak", "Wróblewski",
+             "Zalewski", "Jasiński", "Zawadzki", "Jakubowski", "Sadowski", "Duda",
+             "Włodarczyk", "Wilk", "Chmielewski", "Borkowski", "Sokołowski", "Szczepański",
+             "Sawicki", "Lis", "Kucharski", "Mazurek", "Kubiak", "Kalinowski", "Wysocki",
+             "Kołodziej"),
             (("Warsaw", 52.23, 21.01), ("Przemyśl", 49.78, 22.77), ("Wrocław", 51.11, 17.03),
              ("Poznań", 52.41, 16.93)),
             (("10202892", "PKO Bank Polski", "BPKOPLPW"), ("10501038", "ING Bank Śląski",
              "INGBPLPW"), ("11402004", "mBank", "BREXPLPW")),
             True, 0, "AA9999999", "AA 99999", "PLN",
+            feminine=(("ski", "ska"), ("cki", "cka"), ("dzki", "dzka")),
         ),
         Country(
             "DE", DESTINATION, "Latin",
-            ("Anna", "Lea", "Sophie", "Julia", "Laura", "Katrin"),
-            ("Lukas", "Jonas", "Felix", "Max", "Paul", "Stefan"),
-            ("Müller", "Schmidt", "Weber", "Schneider", "Fischer", "Wagner", "Becker",
-             "Hoffmann"),
+            ("Sabine", "Anna", "Julia", "Katrin", "Andrea", "Stefanie", "Nicole", "Claudia",
+             "Susanne", "Petra", "Melanie", "Sandra", "Christina", "Katharina", "Laura",
+             "Sarah", "Lisa", "Jennifer", "Jessica", "Nina", "Lena", "Lea", "Sophie", "Maria",
+             "Monika", "Birgit", "Heike", "Martina", "Tanja", "Kerstin", "Daniela", "Anja",
+             "Simone", "Silke", "Nadine", "Yvonne", "Jana", "Franziska", "Johanna", "Hannah",
+             "Vanessa", "Marie", "Michelle", "Jasmin", "Elisabeth", "Ute", "Gabriele",
+             "Karin", "Manuela", "Sonja", "Bärbel"),
+            ("Thomas", "Michael", "Andreas", "Stefan", "Christian", "Daniel", "Markus",
+             "Alexander", "Sebastian", "Martin", "Tobias", "Jan", "Florian", "Matthias",
+             "Frank", "Jürgen", "Jörg", "Uwe", "Dirk", "Torsten", "Sven", "Björn", "Oliver",
+             "Tim", "Dennis", "Patrick", "Philipp", "David", "Simon", "Johannes",
+             "Maximilian", "Lukas", "Jonas", "Felix", "Max", "Paul", "Niklas", "Moritz",
+             "Leon", "Benjamin", "Kevin", "Marcel", "Dominik", "Ralf", "Holger", "Peter",
+             "Wolfgang", "Klaus", "Jens", "Kai", "Lars", "Sören", "Timo", "Julian", "Fabian"),
+            ("Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker",
+             "Schulz", "Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf",
+             "Schröder", "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann",
+             "Hartmann", "Lange", "Schmitt", "Werner", "Schmitz", "Krause", "Meier", "Lehmann",
+             "Schmid", "Schulze", "Maier", "Köhler", "Herrmann", "König", "Walter", "Mayer",
+             "Huber", "Kaiser", "Fuchs", "Peters", "Lang", "Scholz", "Möller", "Weiß", "Jung",
+             "Hahn", "Schubert", "Vogel", "Friedrich", "Keller", "Günther", "Frank", "Berger",
+             "Winkler", "Roth", "Beck", "Lorenz", "Baumann", "Franke", "Albrecht", "Schuster",
+             "Simon", "Ludwig", "Böhm", "Winter", "Kraus", "Martin", "Schumacher", "Krämer",
+             "Vogt", "Stein", "Jäger", "Otto", "Sommer", "Groß", "Seidel", "Heinrich"),
             (("Berlin", 52.52, 13.40), ("Hamburg", 53.55, 9.99), ("Munich", 48.14, 11.58),
              ("Cologne", 50.94, 6.96), ("Oldenburg", 53.14, 8.21)),
             (("10070000", "Deutsche Bank", "DEUTDEBB"), ("10040000", "Commerzbank", "COBADEBB"),
@@ -126,9 +313,31 @@ COUNTRIES: dict[str, Country] = {
         ),
         Country(
             "IT", DESTINATION, "Latin",
-            ("Giulia", "Chiara", "Sara", "Francesca", "Elena", "Martina"),
-            ("Marco", "Luca", "Giuseppe", "Andrea", "Matteo", "Davide"),
-            ("Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci"),
+            ("Francesca", "Giulia", "Chiara", "Sara", "Valentina", "Elena", "Martina",
+             "Federica", "Silvia", "Alessandra", "Laura", "Anna", "Maria", "Paola", "Roberta",
+             "Monica", "Barbara", "Simona", "Claudia", "Daniela", "Elisa", "Giovanna",
+             "Alessia", "Serena", "Cristina", "Antonella", "Sabrina", "Veronica", "Stefania",
+             "Manuela", "Michela", "Ilaria", "Valeria", "Giorgia", "Sofia", "Alice", "Aurora",
+             "Beatrice", "Rosa", "Angela", "Teresa", "Lucia", "Patrizia", "Caterina",
+             "Margherita", "Emanuela", "Eleonora", "Arianna", "Noemi", "Nicoletta"),
+            ("Marco", "Andrea", "Luca", "Giuseppe", "Francesco", "Alessandro", "Antonio",
+             "Giovanni", "Roberto", "Stefano", "Matteo", "Paolo", "Lorenzo", "Davide",
+             "Simone", "Massimo", "Fabio", "Federico", "Salvatore", "Vincenzo", "Mario",
+             "Riccardo", "Emanuele", "Gabriele", "Daniele", "Domenico", "Michele", "Claudio",
+             "Alberto", "Maurizio", "Pietro", "Nicola", "Filippo", "Enrico", "Tommaso",
+             "Giorgio", "Carlo", "Angelo", "Raffaele", "Leonardo", "Cristian", "Gianluca",
+             "Fabrizio", "Sergio", "Luigi", "Franco", "Diego", "Mattia", "Edoardo", "Nicolò"),
+            ("Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci",
+             "Marino", "Greco", "Bruno", "Gallo", "Conti", "De Luca", "Mancini", "Costa",
+             "Giordano", "Rizzo", "Lombardi", "Moretti", "Barbieri", "Fontana", "Santoro",
+             "Mariani", "Rinaldi", "Caruso", "Ferrara", "Galli", "Martini", "Leone", "Longo",
+             "Gentile", "Martinelli", "Vitale", "Lombardo", "Serra", "Coppola", "De Santis",
+             "D'Angelo", "Marchetti", "Parisi", "Villa", "Conte", "Ferraro", "Ferri", "Fabbri",
+             "Bianco", "Marini", "Grasso", "Valentini", "Messina", "Sala", "De Angelis",
+             "Gatti", "Pellegrini", "Palumbo", "Sanna", "Farina", "Rizzi", "Monti",
+             "Cattaneo", "Morelli", "Amato", "Silvestri", "Mazza", "Testa", "Grassi",
+             "Pellegrino", "Carbone", "Giuliani", "Benedetti", "Barone", "Caputo",
+             "Montanari", "Guerra", "Palmieri", "Bernardi", "Martino", "Fiore"),
             (("Rome", 41.90, 12.50), ("Milan", 45.46, 9.19), ("Naples", 40.85, 14.27),
              ("Foggia", 41.46, 15.55), ("Latina", 41.47, 12.90)),
             (("0306909606", "Intesa Sanpaolo", "BCITITMM"), ("0200805364", "UniCredit",

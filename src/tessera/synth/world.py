@@ -184,7 +184,8 @@ class _Builder:
     ) -> Person:
         rng, profile = self.rng, COUNTRIES[country]
         is_female = rng.random() < female
-        given = rng.choice(profile.given_female if is_female else profile.given_male)
+        given = profile.given_name(rng, is_female)
+        family = profile.family_name(rng, is_female)
         birth = dt.date(rng.randint(*born), rng.randint(1, 12), rng.randint(1, 28))
         home = residence or country
         p = Person(
@@ -192,7 +193,7 @@ class _Builder:
             country=country,
             gender="female" if is_female else "male",
             given=given,
-            family=rng.choice(profile.family),
+            family=family,
             birth=birth,
             roles=list(roles),
             residence=home,
@@ -275,7 +276,7 @@ class _Builder:
     def organization(self, group: Group, kind: str, country: str, industry: str) -> Organization:
         rng = self.rng
         profile = COUNTRIES[country]
-        family = rng.choice(profile.family)
+        family = profile.family_name(rng)
         suffix = {"recruitment_agency": "Work Abroad", "employer": industry.replace("_", " ")}
         org = Organization(
             self.ids["O"](),

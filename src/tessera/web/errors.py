@@ -14,6 +14,7 @@ from sqlalchemy.exc import DataError
 
 from tessera.hub.access import Forbidden
 from tessera.hub.admin import AdminError
+from tessera.hub.entities import JudgementError
 from tessera.hub.records import AlreadyRetracted, NotFound
 from tessera.ingest.load import LoadError
 from tessera.web.deps import CsrfRefused, NotSignedIn, Throttled
@@ -28,6 +29,7 @@ STATUS: dict[type[Exception], int] = {
     Throttled: 429,
     LoadError: 400,
     AdminError: 400,
+    JudgementError: 400,
     # A value the database cannot hold (a NUL character in text, a number out of range): the
     # request's fault. Its message, which quotes the database, is not passed on.
     DataError: 400,

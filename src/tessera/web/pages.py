@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tessera.hub import access, logins, oversight, records, submissions
+from tessera.hub import access, entities, logins, oversight, records, submissions
 from tessera.standard.records import RECORD_TYPES
 from tessera.web.deps import (
     SESSION_COOKIE,
@@ -144,7 +145,31 @@ def record_page(
             [RecordDetail.of(r) for r in records.history(session, caller.actor, agency, ref)]
             if access.allowed(caller.actor, "record.history") else []
         )
-    return _page(request, "record.html", caller, record=record, versions=versions)
+        entity, members = (
+            entities.entity_of(session, caller.actor, agency, ref)
+            if access.allowed(caller.actor, "entity.read") else (None, [])
+        )
+        same = [(RecordSummary.of(r), p) for r, p in members
+                if (r.agency.code, r.ref) != (agency, ref)]
+    return _page(request, "record.html", caller, record=record, versions=versions,
+                 entity=entity, same=same,
+                 can_judge=access.allowed(caller.actor, "entity.judge"))
+
+
+@router.post("/records/{agency}/{ref}/judgement")
+def judge_page(
+    agency: str,
+    ref: str,
+    caller: PageCaller,
+    hub: HubDep,
+    other: Annotated[str, Form(max_length=170)],
+    verdict: Annotated[str, Form(max_length=16)],
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    assert caller.actor is not None
+    with hub.session() as session:
+        entities.judge(session, caller.actor, f"{agency}/{ref}", other, verdict, note)
+    return RedirectResponse(f"/records/{quote(agency)}/{quote(ref)}?judged=1", status_code=303)
 
 
 @router.get("/submissions", response_class=HTMLResponse)

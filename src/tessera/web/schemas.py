@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, Field
 
@@ -221,3 +221,32 @@ class AuditCheck(BaseModel):
     entries: int
     head: str
     problems: list[str]
+
+
+class Member(BaseModel):
+    record: RecordSummary
+    probability: float | None = Field(
+        description="Its best match's probability in the last linkage run (none: alone)")
+
+
+class EntityView(BaseModel):
+    entity_id: str | None = Field(description="None until a linkage run has placed the record")
+    members: list[Member] = Field(description="The entity's records you may see; others are "
+                                  "neither shown nor counted")
+
+
+class JudgementIn(BaseModel):
+    left: str = Field(max_length=170, examples=["UA-POL/P-17"])
+    right: str = Field(max_length=170, examples=["DE-POL/P-203"])
+    verdict: Literal["same", "different"]
+    note: str = Field("", max_length=2000)
+
+
+class JudgementPublic(BaseModel):
+    id: int
+    at: dt.datetime
+    username: str
+    verdict: str
+    left: str
+    right: str
+    note: str
