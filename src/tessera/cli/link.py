@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from tessera.cli.common import console, errors_as_messages, fail, open_hub
 from tessera.hub import admin, entities
@@ -18,6 +20,7 @@ from tessera.ingest.validate import Valid, validate_rows
 from tessera.linkage.features import person_rows
 from tessera.linkage.model import MATCH_THRESHOLD, link
 from tessera.linkage.run import link_hub
+from tessera.linkage.screen import SCREEN_THRESHOLD, screen
 from tessera.standard.records import Record
 
 app = typer.Typer(help="Find the records that are about the same person.", no_args_is_help=True)
@@ -51,29 +54,8 @@ def files(
     has one row per person record read: its cluster, the cluster's size, its most probable
     match and that match's probability and reasons. Rows that fail validation are named and
     left out."""
-    try:
-        plan: Mapping | None = load_mapping(mapping) if mapping else None
-    except MappingError as exc:
-        fail(str(exc))
-    records: list[tuple[str, Record]] = []
-    where: dict[str, tuple[str, int]] = {}
-    rejected = 0
-    for path in paths:
-        source = path.stem
-        try:
-            read = _with_refs(read_rows(path, mapping=plan, country=country,
-                                        record_type=None if typed else "person"))
-            for n, result in enumerate(validate_rows(read, country=country), start=1):
-                if not isinstance(result, Valid):
-                    rejected += 1
-                    first = result[0]
-                    console.print(f"[yellow]{path.name} row {first.row}:[/] {first.field} "
-                                  f"{first.value!r}: {first.reason}", highlight=False)
-                    continue
-                records.append((source, result.record))
-                where[f"{source}/{result.record.ref}"] = (path.name, result.source.row or n)
-        except ReadError as exc:
-            fail(str(exc))
+    read = _read(paths, mapping, country, typed)
+    records, where, rejected = read.records, read.where, read.rejected
     rows = person_rows(records)
     if not rows:
         fail("no person records to link")
@@ -98,6 +80,39 @@ def files(
     linked = sum(1 for n in sizes.values() if n > 1)
     console.print(f"{len(rows):,} records ({rejected} rejected) in {len(clusters):,} people, "
                   f"{linked:,} of them found in more than one record; written to {out}")
+
+
+@dataclass
+class _Read:
+    records: list[tuple[str, Record]]  # (source: the file's stem, record)
+    where: dict[str, tuple[str, int]]  # "source/ref" -> (file name, row)
+    rejected: int
+
+
+def _read(paths: list[Path], mapping: Path | None, country: str | None, typed: bool) -> _Read:
+    """The valid records of ``paths``; each rejected row is named on the console."""
+    try:
+        plan: Mapping | None = load_mapping(mapping) if mapping else None
+    except MappingError as exc:
+        fail(str(exc))
+    read = _Read([], {}, 0)
+    for path in paths:
+        source = path.stem
+        try:
+            rows = _with_refs(read_rows(path, mapping=plan, country=country,
+                                        record_type=None if typed else "person"))
+            for n, result in enumerate(validate_rows(rows, country=country), start=1):
+                if not isinstance(result, Valid):
+                    read.rejected += 1
+                    first = result[0]
+                    console.print(f"[yellow]{path.name} row {first.row}:[/] {first.field} "
+                                  f"{first.value!r}: {first.reason}", highlight=False)
+                    continue
+                read.records.append((source, result.record))
+                read.where[f"{source}/{result.record.ref}"] = (path.name, result.source.row or n)
+        except ReadError as exc:
+            fail(str(exc))
+    return read
 
 
 def _with_refs(rows: Iterator[SourceRow]) -> Iterator[SourceRow]:
@@ -144,3 +159,45 @@ def judge(
                              "same" if same else "different", note)
     console.print(f"judgement {row.id}: {left} and {right} are "
                   f"{'the same person' if same else 'different people'}")
+
+
+@app.command("match")
+def match(
+    path: Annotated[Path, typer.Argument(help="A CSV, XLSX or JSON Lines file of people.")],
+    user: UserOpt,
+    out: Annotated[Path | None, typer.Option(help="Also write the candidates as CSV.")] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="YAML column mapping for files not in the template.")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option(help="Country for phone numbers written without prefix.")
+    ] = None,
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Lowest probability to report.")
+    ] = SCREEN_THRESHOLD,
+    typed: Annotated[
+        bool, typer.Option(help="The file has a record_type column (see `link files`).")
+    ] = False,
+) -> None:
+    """Screen a list of people against the hub: scored candidates among the records USER may
+    see, best first, with the reasons (for supply-chain and labour audits)."""
+    read = _read([path], mapping, country, typed)
+    people = [record for _, record in read.records]
+    if not any(r.record_type == "person" for r in people):
+        fail(f"no person records in {path.name}")
+    hub = open_hub()
+    with errors_as_messages(), console.status("screening against the hub…"):
+        candidates = screen(hub, user, people, threshold=threshold)
+    table = Table("row", "candidate", "title", "probability", "why")
+    for c in candidates:
+        table.add_row(str(read.where[f"{path.stem}/{c.query}"][1]), c.record, c.title,
+                      f"{c.probability:.3f}", c.explanation)
+    console.print(table)
+    console.print(f"{len(candidates)} candidate(s) for {len(people)} record(s) screened")
+    if out:
+        with out.open("w", encoding="utf-8-sig", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(("row", "ref", "candidate", "title", "probability", "explanation"))
+            for c in candidates:
+                writer.writerow((read.where[f"{path.stem}/{c.query}"][1], c.query, c.record,
+                                 c.title, f"{c.probability:.4f}", c.explanation))

@@ -50,11 +50,13 @@ def judgements(session: Session) -> list[Judgement]:
     return list(session.scalars(select(Judgement).order_by(Judgement.id)))
 
 
-def linkable(session: Session, actor: Actor, record_types: tuple[str, ...]
+def linkable(session: Session, actor: Actor, record_types: tuple[str, ...], *,
+             action: str = "entity.resolve", purpose: str = "linkage"
              ) -> Iterator[StoredRecord]:
-    """The current records of ``record_types`` the actor may see, for a hub-wide linkage run;
-    the read is audited once, with its purpose."""
-    access.authorize(session, actor, "entity.resolve", "records:linkage",
+    """The current records of ``record_types`` the actor may see, for a hub-wide linkage run
+    (``entity.resolve``) or a screening (``record.read``); the read is audited once, with its
+    purpose."""
+    access.authorize(session, actor, action, f"records:{purpose}",
                      {"types": list(record_types)})
     query = (
         select(StoredRecord)
