@@ -18,6 +18,8 @@ from tessera.standard.values import (
     Phone,
     detect_script,
 )
+from tessera.synth import noise
+from tessera.synth.countries import COUNTRIES
 from tessera.synth.flat import NAMES
 from tessera.synth.noise import (
     NoiseRates,
@@ -32,6 +34,8 @@ from tessera.synth.noise import (
 
 NONE = NoiseRates.none()
 POOLED = [(country, name) for country, (gs, fs) in NAMES.items() for name in gs + fs]
+# the scenario generator's pools, per country
+PROFILED = {c.code: c.given_female + c.given_male + c.family for c in COUNTRIES.values()}
 
 
 def only(**rates: float) -> NoiseRates:
@@ -120,6 +124,7 @@ def test_unknown_arabic_name_falls_back_to_a_latin_skeleton() -> None:
 def test_han_names_become_toneless_pinyin() -> None:
     assert transliterations("王", "CN") == ["Wang"]
     assert transliterations("曾", "CN") == ["Zeng"]  # the surname reading, not ceng
+    assert transliterations("吕", "CN") == ["Lyu"]  # as passports write ü, not Lu (卢)
     assert transliterations("小明", "CN") == ["Xiaoming", "Xiao Ming", "Xiao-ming"]
 
 
@@ -136,6 +141,20 @@ def test_every_pooled_name_has_latin_renderings(country: str, name: str) -> None
     assert all(detect_script(form) == "Latin" for form in forms if form != name)
     if detect_script(name) == "Arabic":  # curated, not the consonant skeleton
         assert len(forms) >= 2
+
+
+@pytest.mark.parametrize("country", sorted(PROFILED))
+def test_every_profiled_name_has_latin_renderings(country: str) -> None:
+    for name in PROFILED[country]:
+        forms = transliterations(name, country)
+        assert forms and len(set(forms)) == len(forms), name
+        assert all(detect_script(form) == "Latin" for form in forms if form != name), name
+
+
+def test_every_moroccan_profiled_name_has_curated_spellings() -> None:
+    # none falls back to the consonant skeleton of an unknown name
+    missing = [n for n in PROFILED["MA"] if noise._arabic_key(n) not in noise._ARABIC_BY_KEY]
+    assert not missing
 
 
 # --- nicknames ------------------------------------------------------------------------------
@@ -156,6 +175,11 @@ def test_every_pooled_name_has_latin_renderings(country: str, name: str) -> None
         ("伟", "CN", "小伟"),
         ("Babatunde", "NG", "Tunde"),
         ("Giuseppe", "IT", "Beppe"),
+        ("Тетяна", "UA", "Таня"),
+        ("Mykola", "UA", "Kolia"),
+        ("Małgorzata", "PL", "Gosia"),
+        ("Malgorzata", "PL", "Gosia"),
+        ("Abdelkader", "MA", "Kader"),
     ],
 )
 def test_nickname_is_a_known_diminutive_in_the_same_script(
@@ -173,6 +197,13 @@ def test_nickname_is_none_when_none_is_known(given: str, country: str) -> None:
 def test_nicknames_of_pooled_names_keep_their_script(country: str, name: str) -> None:
     short = nickname(name, country)
     assert short is None or detect_script(short) == detect_script(name)
+
+
+@pytest.mark.parametrize("country", sorted(PROFILED))
+def test_nicknames_of_profiled_names_keep_their_script(country: str) -> None:
+    for name in PROFILED[country]:
+        short = nickname(name, country)
+        assert short is None or detect_script(short) == detect_script(name), name
 
 
 # --- typos ----------------------------------------------------------------------------------

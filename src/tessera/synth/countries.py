@@ -7,12 +7,14 @@ number for the country (so every generated number is valid for its numbering pla
 
 Curated by hand from public sources (common given and family names; large cities; major banks
 and their BICs as published). Names are pooled, not drawn from real people: each pool lists
-real, common names, most common first, 40 to 60 given names per gender and 60 to 100 family
-names (Viet Nam's 40 family names are most of its population). Draws follow a mild Zipf law
-(the name of rank r is drawn in proportion to 1/sqrt(r)), so common names stay common, except
-Vietnamese family names, drawn by their real shares (Nguyễn about 38 %). At the default scale
-about one person in six shares their full name with someone else: namesakes exist, as in real
-case files, most of all among the Vietnamese, but do not swamp entity resolution.
+real, common names in the country's script, most common first (ranks approximate): 48 to 66
+given names per gender and 70 to 95 family names (Viet Nam: its 40 commonest, which most of its
+people bear). Draws follow a mild Zipf law, the name of rank r drawn in proportion to
+1/sqrt(r), so common names stay common; Vietnamese family names follow 1/r (Nguyễn 23 %, see
+their profile). Polish and Ukrainian women get the feminine form of adjectival family names
+(Kowalski → Kowalska). In a world of scale 20,000 (seed 1) one person in five shares their full
+name with someone else (a third to a half of the Vietnamese, a tenth to a fifth of others):
+namesakes exist, as in real case files, without swamping entity resolution.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ class Country:
     plate: str
     currency: str
     family_first: bool = False  # the name is written family name first, without a comma
-    # relative weights of ``family`` (real shares); empty: the pool's mild Zipf law
+    # relative weights of ``family``, in its order; empty: the mild Zipf law of every pool
     family_weights: tuple[float, ...] = ()
     # family-name endings a woman's name changes (Kowalski → Kowalska), first match applies
     feminine: tuple[tuple[str, str], ...] = ()
@@ -151,10 +153,11 @@ COUNTRIES: dict[str, Country] = {
             (("", "Vietcombank", "BFTVVNVX"), ("", "BIDV", "BIDVVNVX"),
              ("", "Agribank", "VBAAVNVX"), ("", "Techcombank", "VTCBVNVX")),
             False, 13, "A9999999", "99A-99999", "VND", family_first=True,
-            # shares of the population in percent, after the usual published estimates
-            # (Hoàng/Huỳnh and Vũ/Võ, counted together there, split)
-            family_weights=(38.4, 11.0, 9.5, 7.1, 4.5, 3.0, 2.1, 2.1, 2.0, 2.0, 1.9, 1.4,
-                            1.3, 1.3, 1.0, 0.5, *(0.4,) * 24),
+            # Zipf, exponent 1: fits the published shares (Trần 11 %, Lê 9.5 %, Phạm 7 %,
+            # Phan 4.5 %…) but for Nguyễn, 23 % here and about 38 % in reality. The model has
+            # no middle names (Thị, Văn, Ngọc…), which tell most Vietnamese namesakes apart:
+            # the real share would make half of them namesakes.
+            family_weights=tuple(1 / rank for rank in range(1, 41)),
         ),
         Country(
             "CN", ORIGIN, "Han",

@@ -15,12 +15,14 @@ Curated here (everything else falls back to the standard's ``to_latin``):
 - Cyrillic: four letter tables (Ukrainian KMU 2010, the official passport system; a
   Russian-style reading, BGN/PCGN-like; German-style after Duden; French-style), with the
   contextual rules each states (word-initial є ї й ю я, зг, intervocalic с).
-- Arabic: spellings of about 50 common Moroccan given and family names, every one in
-  ``flat.NAMES`` included (Moroccan civil-register/French-style first, then English-style,
-  then other attested spellings). Arabic script cannot be romanised from its letters alone
-  (short vowels are unwritten); an unknown name gets ``to_latin``'s consonant skeleton.
+- Arabic: spellings of about 200 common Moroccan given and family names, every one in the
+  Moroccan pools of ``countries.COUNTRIES`` and in ``flat.NAMES`` included (Moroccan
+  civil-register/French-style first, then English-style, then other attested spellings).
+  Arabic script cannot be romanised from its letters alone (short vowels are unwritten); an
+  unknown name gets ``to_latin``'s consonant skeleton.
 - Han: pinyin comes from ``to_latin`` (anyascii's Unihan readings, toneless); the table only
-  corrects the surnames whose surname reading differs from the character's usual one.
+  corrects the surnames whose surname reading differs from the character's usual one, and
+  吕 (Lü), which passports write Lyu.
 - Diminutives: a small table per country for common given names (see ``_NICKNAMES``).
 """
 
@@ -156,7 +158,8 @@ def _cyrillic(text: str, system: int, ukrainian: bool) -> str:
 
 
 # Arabic given and family names -> (Moroccan civil-register/French-style, English-style, other
-# attested spellings…). Curated by hand from Moroccan usage; covers every name in flat.NAMES.
+# attested spellings…). Curated by hand from Moroccan usage; covers every name in the MA pools
+# of countries.COUNTRIES and in flat.NAMES.
 _ARABIC: dict[str, tuple[str, ...]] = {
     # given names
     "محمد": ("Mohamed", "Mohammed", "Muhammad", "Mohammad", "Mhamed"),
@@ -392,10 +395,13 @@ def _fallback_latin(text: str) -> str:
 
 
 # Surnames whose surname reading differs from the character's usual reading (anyascii gives
-# the usual one, e.g. 曾 ceng, 单 dan).
+# the usual one, e.g. 曾 ceng, 单 dan), and 吕, whose ü anyascii drops (Lu, the surname 卢):
+# Chinese passports write it Lyu. Applied to every character of a name, so no given name in
+# the pools uses these characters.
 _HAN_SURNAMES: dict[str, str] = {
     "曾": "zeng", "单": "shan", "仇": "qiu", "区": "ou", "解": "xie", "朴": "piao",
     "查": "zha", "乐": "yue", "覃": "qin", "翟": "zhai", "缪": "miao", "盖": "ge",
+    "吕": "lyu",
 }
 
 
@@ -479,6 +485,9 @@ _NICKNAMES: dict[str, dict[str, str]] = {
         "Наталія": "Наташа", "Юлія": "Юля", "Катерина": "Катя", "Анастасія": "Настя",
         "Марія": "Маша", "Дмитро": "Діма", "Володимир": "Вова", "Михайло": "Міша",
         "Євген": "Женя", "Євгенія": "Женя", "Віктор": "Вітя", "Олексій": "Льоша",
+        "Тетяна": "Таня", "Ольга": "Оля", "Людмила": "Люда", "Галина": "Галя",
+        "Валентина": "Валя", "Вікторія": "Віка", "Надія": "Надя", "Микола": "Коля",
+        "Юрій": "Юра", "Василь": "Вася", "Анатолій": "Толя", "Богдан": "Бодя",
     },
     "MD": {
         "Ion": "Ionel", "Ioan": "Nelu", "Ionel": "Nelu", "Vasile": "Vasilică",
@@ -490,21 +499,29 @@ _NICKNAMES: dict[str, dict[str, str]] = {
         "فاطمة": "فطومة", "خديجة": "خدوج",
         # Simo for Mohamed is Moroccan usage in Latin letters, not written in Arabic
         "Mohamed": "Simo", "Mohammed": "Simo", "Mhamed": "Simo",
-        "Fatima": "Fattouma", "Khadija": "Khaddouj",
+        "Fatima": "Fattouma", "Khadija": "Khaddouj", "Abdelkader": "Kader",
+        "Abdelaziz": "Aziz",
     },
     "NG": {
         "Chukwuemeka": "Emeka", "Babatunde": "Tunde", "Oluwaseun": "Seun", "Olumide": "Mide",
         "Oluwafemi": "Femi", "Adebayo": "Bayo", "Oluwakemi": "Kemi", "Chinonso": "Nonso",
-        "Oluwatobiloba": "Tobi",
+        "Oluwatobiloba": "Tobi", "Funmilayo": "Funmi", "Temitope": "Tope", "Abimbola": "Bimbo",
+        "Ikechukwu": "Ike", "Ugochukwu": "Ugo",
+    },
+    "PL": {
+        "Katarzyna": "Kasia", "Małgorzata": "Gosia", "Aleksandra": "Ola", "Magdalena": "Magda",
+        "Joanna": "Asia", "Barbara": "Basia", "Zofia": "Zosia", "Tomasz": "Tomek",
+        "Wojciech": "Wojtek", "Jakub": "Kuba", "Krzysztof": "Krzysiek", "Piotr": "Piotrek",
     },
     "DE": {
         "Johannes": "Hannes", "Alexander": "Alex", "Katharina": "Kathi", "Elisabeth": "Lisa",
         "Maximilian": "Max", "Christian": "Chris", "Stefanie": "Steffi", "Andreas": "Andi",
+        "Franziska": "Franzi", "Susanne": "Susi", "Tobias": "Tobi", "Sebastian": "Basti",
     },
     "IT": {
         "Giuseppe": "Beppe", "Francesco": "Checco", "Alessandro": "Sandro",
         "Antonio": "Tonino", "Giovanni": "Gianni", "Salvatore": "Totò", "Vincenzo": "Enzo",
-        "Margherita": "Rita",
+        "Margherita": "Rita", "Domenico": "Mimmo", "Raffaele": "Lello",
     },
 }
 _NICKNAMES["RO"] = _NICKNAMES["MD"]
