@@ -210,3 +210,22 @@ def test_a_judgement_is_kept_and_names_the_analyst(web: Web) -> None:
     assert self_pair.status_code == 400
     with web.world.hub.session() as s:
         assert [j.note for j in entities.judgements(s)] == ["same passport photo"]
+
+
+def test_screening_finds_only_records_the_caller_may_see(web: Web) -> None:
+    born = {"birth_date": "1990-05-01", "nationalities": "UA", "gender": "male"}
+    submit(web.world, "UA-POL", [{"record_type": "person", "ref": "UA-B1",
+                                 "name": "Іван Бондар", "sharing_scope": "members", **born}])
+    submit(web.world, "DE-FIU", [{"record_type": "person", "ref": "DE-B1",
+                                 "name": "Iwan Bondar", "sharing_scope": "owner", **born}])
+    body = {"people": [{"ref": "S1", "name": "BONDAR Ivan", "birth_date": "1990-05-01",
+                        "nationality": "UA", "gender": "male"}], "threshold": 0.0}
+    police = web.signed_in("ua_sub").post("/api/v1/screening", json=body)
+    fiu = web.signed_in("de_an").post("/api/v1/screening", json=body)
+    assert police.status_code == fiu.status_code == 200, police.text
+    assert {c["record"] for c in police.json()} == {"UA-POL/UA-B1"}
+    assert {c["record"] for c in fiu.json()} == {"UA-POL/UA-B1", "DE-FIU/DE-B1"}
+    assert all(c["query"] == "S1" and c["explanation"] for c in fiu.json())
+    bad = web.signed_in("de_an").post(
+        "/api/v1/screening", json={"people": [{"name": "X Y", "birth_date": "31.02.1990"}]})
+    assert bad.status_code == 400 and "birth_date" in bad.json()["detail"]

@@ -29,6 +29,8 @@ OPERATIONS: list[tuple[str, str, dict[str, Any], set[str]]] = [
     ("POST", "/api/v1/judgements",
      {"json": {"left": "UA-POL/UA-P1", "right": "UA-POL/UA-P2", "verdict": "different"}},
      {"ua_sub"}),
+    ("POST", "/api/v1/screening", {"json": {"people": [{"name": "Ivan Bondar"}]}},
+     {"ua_sub", "md_an", "de_an", "io_an"}),
     ("GET", "/api/v1/audit", {}, {"ua_aud"}),
     ("GET", "/api/v1/audit/verification", {}, {"ua_aud", "root"}),
 ]

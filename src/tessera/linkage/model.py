@@ -9,6 +9,7 @@ weigh heavily when they agree.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ import pyarrow as pa
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.internals.exceptions import EMTrainingException
 
 from tessera.linkage.features import COLUMNS
 
@@ -189,14 +191,15 @@ def link(rows: list[dict[str, Any]], *, plain_names: bool = False,
     training = linker.training
     training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
     # Two rounds of EM, each blocked on columns the other compares, so every comparison is
-    # trained once (Splink cannot train on blocking rules that explode arrays).
-    training.estimate_parameters_using_expectation_maximisation(
-        block_on("family_key", "birth_year"), estimate_without_term_frequencies=True
-    )
-    training.estimate_parameters_using_expectation_maximisation(
-        block_on("birth_year", "birth_month", "birth_day"),
-        estimate_without_term_frequencies=True,
-    )
+    # trained once (Splink cannot train on blocking rules that explode arrays). With few
+    # records a round may find no pairs at all; the comparisons it would train keep their
+    # defaults.
+    for rule in (block_on("family_key", "birth_year"),
+                 block_on("birth_year", "birth_month", "birth_day")):
+        with suppress(EMTrainingException):
+            training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=threshold

@@ -19,6 +19,7 @@ from tessera.hub.records import AlreadyRetracted, NotFound
 from tessera.ingest.load import LoadError
 from tessera.web.deps import CsrfRefused, NotSignedIn, Throttled
 from tessera.web.render import render
+from tessera.web.routes.screening import ScreeningError
 
 STATUS: dict[type[Exception], int] = {
     NotSignedIn: 401,
@@ -30,6 +31,7 @@ STATUS: dict[type[Exception], int] = {
     LoadError: 400,
     AdminError: 400,
     JudgementError: 400,
+    ScreeningError: 400,
     # A value the database cannot hold (a NUL character in text, a number out of range): the
     # request's fault. Its message, which quotes the database, is not passed on.
     DataError: 400,

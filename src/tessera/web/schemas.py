@@ -250,3 +250,29 @@ class JudgementPublic(BaseModel):
     left: str
     right: str
     note: str
+
+
+class ScreenedPerson(BaseModel):
+    """A person to screen, as written: the standard cleans each value."""
+
+    ref: str | None = Field(None, max_length=100, description="Your reference (default: #n)")
+    name: str = Field(min_length=1, max_length=300, examples=["Oleh Petrenko"])
+    birth_date: str | None = Field(None, max_length=40, examples=["1984-03-12"])
+    nationality: str | None = Field(None, max_length=60, examples=["UA"])
+    gender: str | None = Field(None, max_length=20)
+    phones: list[str] = Field(default_factory=list, max_length=20)
+    passports: list[str] = Field(default_factory=list, max_length=20,
+                                 description="Passport numbers, with the nationality as issuer")
+
+
+class Screening(BaseModel):
+    people: list[ScreenedPerson] = Field(min_length=1, max_length=1000)
+    threshold: float = Field(0.5, ge=0.0, le=1.0)
+
+
+class CandidatePublic(BaseModel):
+    query: str
+    record: str = Field(description="AGENCY/ref of a record you may see")
+    title: str
+    probability: float
+    explanation: str
