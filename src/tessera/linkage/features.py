@@ -23,7 +23,8 @@ from tessera.standard.records import (
 
 # The columns of the table, in order (``unique_id`` is "AGENCY/ref").
 COLUMNS = (
-    "unique_id", "agency", "name_raw", "name_latin", "name_sorted", "name_keys", "family_key",
+    "unique_id", "agency", "name_raw", "name_latin", "name_sorted", "name_keys", "name_key",
+    "family_key",
     "birth_year",
     "birth_month", "birth_day", "gender", "nationality", "phones", "documents", "emails",
     "accounts",
@@ -74,6 +75,9 @@ def _row(agency: str, person: Person) -> dict[str, Any]:
         "name_latin": " ".join(parts) or None,
         "name_sorted": " ".join(sorted(parts)) or None,
         "name_keys": sorted({k for k in map(name_key, parts) if k}) or None,
+        # the whole name's key, its parts' keys in order of the keys: the same for every
+        # spelling and order of one name
+        "name_key": " ".join(sorted(k for k in map(name_key, parts) if k)) or None,
         "family_key": name_key(parts[-1]) if parts else None,
         "birth_year": birth.year if birth else None,
         "birth_month": birth.month if birth else None,

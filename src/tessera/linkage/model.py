@@ -9,6 +9,7 @@ weigh heavily when they agree.
 
 from __future__ import annotations
 
+import tempfile
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,8 +85,12 @@ def settings(*, plain_names: bool = False, prior: float = 1e-4) -> SettingsCreat
             *(cl.ArrayIntersectAtSizes(c, [1]) for c in IDENTIFIERS),
         ],
         blocking_rules_to_generate_predictions=[
+            # a part alike and the same birth year; the same name parts; names alike part for
+            # part (any script, any romanisation); or any identifier shared. Looser rules (a
+            # part alike and the same nationality) make blocks of millions of pairs at scale.
             block_on("name_keys", "birth_year", arrays_to_explode=["name_keys"]),
-            block_on("name_keys", "nationality", "gender", arrays_to_explode=["name_keys"]),
+            block_on("name_sorted"),
+            block_on("name_key"),
             *(block_on(c, arrays_to_explode=[c]) for c in IDENTIFIERS),
         ],
         # keeps each comparison's level and weight on the scored pairs, for the explanations
@@ -170,10 +175,22 @@ def _match(pair: dict[str, Any], findings: dict[str, list[str]]) -> Match:
 
 
 def link(rows: list[dict[str, Any]], *, plain_names: bool = False,
-         threshold: float = MATCH_THRESHOLD, seed: int = 0) -> Linkage:
+         threshold: float = MATCH_THRESHOLD, seed: int = 0,
+         memory_limit: str = "3GB") -> Linkage:
     """Train the model on ``rows`` (``tessera.linkage.features`` rows), score the candidate
-    pairs and cluster those at or above ``threshold``."""
-    con = duckdb.connect()
+    pairs and cluster those at or above ``threshold``. DuckDB keeps its tables within
+    ``memory_limit`` and spills the rest to a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="tessera-linkage-") as spill:
+        con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": spill,
+                                     "preserve_insertion_order": False})
+        try:
+            return _link(con, rows, plain_names, threshold, seed)
+        finally:
+            con.close()
+
+
+def _link(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], plain_names: bool,
+          threshold: float, seed: int) -> Linkage:
     api = DuckDBAPI(con)
     people = api.register(pa.Table.from_pylist(rows, schema=_schema()), table_name="people")
     # Splink warns of parameters EM could not train (a level no pair reached); they keep
@@ -211,7 +228,6 @@ def link(rows: list[dict[str, Any]], *, plain_names: bool = False,
     findings = _findings(linker.misc.save_model_to_json())
     matches = [_match(pair, findings) for pair in predictions.as_record_list()]
     members = {r["unique_id"]: r["cluster_id"] for r in clusters.as_record_list()}
-    con.close()
     return Linkage(matches, members)
 
 
