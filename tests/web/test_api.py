@@ -183,20 +183,20 @@ def test_a_value_the_store_cannot_hold_is_the_requests_fault(web: Web) -> None:
         assert "psycopg" not in answer.text and "sqlite" not in answer.text.lower()
 
 
-def test_an_entity_shows_only_the_members_the_reader_may_see(web: Web) -> None:
+def test_only_the_hubs_analysts_see_entities_and_only_their_visible_members(web: Web) -> None:
     with web.world.hub.session() as s:
         (entity,) = entities.issue_ids(s, 1)
         keys = ("UA-POL/UA-P1", "UA-POL/UA-P2", "DE-FIU/DE-A1")
         entities.replace_members(s, admin.actor(s, "io_an"), dict.fromkeys(keys, (entity, 0.97)))
-    police = web.signed_in("ua_sub").get("/api/v1/records/UA-POL/UA-P2/entity").json()
-    fiu = web.signed_in("de_an").get("/api/v1/records/UA-POL/UA-P2/entity").json()
-    assert police["entity_id"] == fiu["entity_id"] == entity
-    assert {m["record"]["ref"] for m in police["members"]} == {"UA-P1", "UA-P2"}
-    assert {m["record"]["ref"] for m in fiu["members"]} == {"UA-P2", "DE-A1"}
-    page = web.signed_in("de_an").get("/records/UA-POL/UA-P2").text
-    assert "DE-A1" in page and "UA-P1" not in page and "Petrenko" not in page
-    hidden = web.signed_in("de_an").get("/api/v1/records/UA-POL/UA-P1/entity")
-    assert hidden.status_code == 404
+    # an entity's id and its members tell that other agencies hold the person: hub-wide only
+    for national in ("ua_sub", "de_an"):
+        answer = web.signed_in(national).get("/api/v1/records/UA-POL/UA-P2/entity")
+        assert answer.status_code == 403
+        assert entity not in web.signed_in(national).get("/records/UA-POL/UA-P2").text
+    hub = web.signed_in("io_an").get("/api/v1/records/UA-POL/UA-P2/entity").json()
+    assert hub["entity_id"] == entity
+    assert {m["ref"] for m in hub["members"]} == {"UA-P2"}  # UA-P1 and DE-A1 are owner-only
+    assert "probability" not in str(hub)
 
 
 def test_a_judgement_is_kept_and_names_the_analyst(web: Web) -> None:
@@ -223,9 +223,19 @@ def test_screening_finds_only_records_the_caller_may_see(web: Web) -> None:
     police = web.signed_in("ua_sub").post("/api/v1/screening", json=body)
     fiu = web.signed_in("de_an").post("/api/v1/screening", json=body)
     assert police.status_code == fiu.status_code == 200, police.text
-    assert {c["record"] for c in police.json()} == {"UA-POL/UA-B1"}
-    assert {c["record"] for c in fiu.json()} == {"UA-POL/UA-B1", "DE-FIU/DE-B1"}
+    assert "UA-POL/UA-B1" in {c["record"] for c in police.json()}
+    assert "DE-FIU/DE-B1" not in {c["record"] for c in police.json()}  # DE-FIU's own
+    assert {"UA-POL/UA-B1", "DE-FIU/DE-B1"} <= {c["record"] for c in fiu.json()}
+    assert "UA-POL/UA-P1" not in {c["record"] for c in fiu.json()}  # UA-POL's own
     assert all(c["query"] == "S1" and c["explanation"] for c in fiu.json())
     bad = web.signed_in("de_an").post(
         "/api/v1/screening", json={"people": [{"name": "X Y", "birth_date": "31.02.1990"}]})
     assert bad.status_code == 400 and "birth_date" in bad.json()["detail"]
+    twice = web.signed_in("de_an").post("/api/v1/screening", json={
+        "people": [{"ref": "S1", "name": "A B"}, {"ref": "S1", "name": "C D"}]})
+    assert twice.status_code == 400
+    with web.world.hub.session() as s:
+        asked = s.scalars(select(AuditEntry.detail).where(
+            AuditEntry.resource == "records:screening-results",
+            AuditEntry.username == "de_an")).all()
+    assert any("DE-FIU/DE-B1" in d and "BONDAR" not in d for d in asked)

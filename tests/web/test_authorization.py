@@ -25,7 +25,8 @@ OPERATIONS: list[tuple[str, str, dict[str, Any], set[str]]] = [
     ("POST", "/api/v1/submissions", {"files": {"file": CSV}}, {"ua_sub", "md_an"}),
     ("GET", "/api/v1/submissions", {}, {"ua_sub", "md_an", "root"}),
     ("GET", "/api/v1/submissions/{submission_id}", {}, {"ua_sub", "root"}),
-    ("GET", "/api/v1/records/{agency}/{ref}/entity", {}, {"ua_sub"}),
+    # hub-wide, and UA-P1 is UA-POL's own: nobody at all
+    ("GET", "/api/v1/records/{agency}/{ref}/entity", {}, set()),
     ("POST", "/api/v1/judgements",
      {"json": {"left": "UA-POL/UA-P1", "right": "UA-POL/UA-P2", "verdict": "different"}},
      {"ua_sub"}),

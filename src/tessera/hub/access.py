@@ -46,8 +46,11 @@ POLICY: dict[str, frozenset[UserRole]] = {
     "entity.resolve": frozenset({R.analyst, R.coordinator}),
 }
 # Actions on the whole hub, beyond one agency's view: only the convening organisation's
-# analysts and coordinators may take them (entity resolution across all shared records).
-HUB_WIDE = frozenset({"entity.resolve"})
+# analysts and coordinators may take them. Entities are resolved over every record the hub
+# may see, so an entity's id, and which records it joins, say things about records a member
+# agency may not see (that another agency holds the person); until entities are derived per
+# viewer, viewing them is hub-wide too.
+HUB_WIDE = frozenset({"entity.resolve", "entity.read"})
 
 
 def scope_level(scope: str | SharingScope) -> int:

@@ -94,10 +94,11 @@ def replace_members(session: Session, actor: Actor, members: dict[str, tuple[str
 
 
 def entity_of(session: Session, actor: Actor, agency: str, ref: str
-              ) -> tuple[str | None, list[tuple[StoredRecord, float | None]]]:
+              ) -> tuple[str | None, list[StoredRecord]]:
     """The entity a record belongs to, and those of its records the actor may see (the
-    record itself included). Members the actor may not see are not shown, nor counted: that
-    another agency holds a record on the person is itself protected."""
+    record itself included). Members the actor may not see are not shown, nor counted, nor
+    their match probabilities: that another agency holds a record on the person is itself
+    protected. Viewing entities is a hub-wide action (``access.HUB_WIDE``)."""
     anchor = records.get_record(session, actor, agency, ref, purpose="entity view")
     resource = f"entity-of:{agency}/{ref}"
     if not access.allowed(actor, "entity.read"):
@@ -107,17 +108,16 @@ def entity_of(session: Session, actor: Actor, agency: str, ref: str
     )
     if entity is None:
         access.authorize(session, actor, "entity.read", resource, {"entity": None})
-        return None, [(anchor, None)]
-    found = dict(session.execute(
-        select(EntityMember.record_key, EntityMember.probability)
-        .where(EntityMember.entity_id == entity)
-    ).all())
+        return None, [anchor]
+    found = list(session.scalars(
+        select(EntityMember.record_key).where(EntityMember.entity_id == entity)
+    ))
     key = Agency.code + "/" + StoredRecord.ref
     shown = list(session.scalars(
         select(StoredRecord).join(Agency, Agency.id == StoredRecord.agency_id)
-        .where(records.visible(actor), key.in_(list(found)))
+        .where(records.visible(actor), key.in_(found))
         .order_by(Agency.code, StoredRecord.ref)
     ))
     access.authorize(session, actor, "entity.read", f"entity:{entity}",
                      {"ids": [r.id for r in shown]})
-    return entity, [(r, found[f"{r.agency.code}/{r.ref}"]) for r in shown]
+    return entity, shown

@@ -205,8 +205,8 @@ def _link(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], plain_name
     )
     if not 0 < linker.misc.save_model_to_json()["probability_two_random_records_match"] < 1:
         # No two records share a document or a phone, so that estimate is empty: assume
-        # about one other record of each person, as in a hub's pooled case files.
-        prior = min(0.5, 2 / max(len(rows) - 1, 1))
+        # about one other record of each person (n/2 matching pairs of n(n-1)/2).
+        prior = min(0.5, 1 / max(len(rows) - 1, 1))
         linker = Linker(people, settings(plain_names=plain_names, prior=prior),
                         log_level="ERROR")
     training = linker.training

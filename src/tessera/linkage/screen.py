@@ -4,14 +4,15 @@ labour audits."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
-from tessera.hub import admin, entities
+from tessera.hub import access, admin, entities
 from tessera.hub.db import Hub
 from tessera.linkage.features import person_rows
 from tessera.linkage.model import link
 from tessera.linkage.run import LINKED_TYPES
-from tessera.standard.records import ANY_RECORD, Record
+from tessera.standard.records import ANY_RECORD, Person, Record
 
 QUERY = "query"  # the source name of the people screened
 SCREEN_THRESHOLD = 0.5
@@ -53,4 +54,14 @@ def screen(hub: Hub, username: str, people: list[Record], *,
         (other,) = ends - set(queried)
         candidates.append(Candidate(queried[0][len(prefix):], other, titles.get(other, ""),
                                     match.probability, match.explanation()))
-    return sorted(candidates, key=lambda c: (c.query, -c.probability))
+    candidates.sort(key=lambda c: (c.query, -c.probability))
+    # What was asked and what came back, so that an auditor can tell a lookup of one victim
+    # from an audit of a staff list; the names themselves are kept as a digest.
+    names = sorted(p.name.raw for p in people if isinstance(p, Person) and p.name)
+    with hub.session() as session:
+        access.log(session, actor, "record.read", "records:screening-results", detail={
+            "screened": len(names),
+            "names_sha256": hashlib.sha256("\n".join(names).encode()).hexdigest(),
+            "candidates": [c.record for c in candidates],
+        })
+    return candidates

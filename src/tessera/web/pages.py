@@ -149,8 +149,7 @@ def record_page(
             entities.entity_of(session, caller.actor, agency, ref)
             if access.allowed(caller.actor, "entity.read") else (None, [])
         )
-        same = [(RecordSummary.of(r), p) for r, p in members
-                if (r.agency.code, r.ref) != (agency, ref)]
+        same = [RecordSummary.of(r) for r in members if (r.agency.code, r.ref) != (agency, ref)]
     return _page(request, "record.html", caller, record=record, versions=versions,
                  entity=entity, same=same,
                  can_judge=access.allowed(caller.actor, "entity.judge"))

@@ -223,16 +223,10 @@ class AuditCheck(BaseModel):
     problems: list[str]
 
 
-class Member(BaseModel):
-    record: RecordSummary
-    probability: float | None = Field(
-        description="Its best match's probability in the last linkage run (none: alone)")
-
-
 class EntityView(BaseModel):
     entity_id: str | None = Field(description="None until a linkage run has placed the record")
-    members: list[Member] = Field(description="The entity's records you may see; others are "
-                                  "neither shown nor counted")
+    members: list[RecordSummary] = Field(description="The entity's records you may see; "
+                                         "others are neither shown nor counted")
 
 
 class JudgementIn(BaseModel):

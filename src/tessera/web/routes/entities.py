@@ -11,7 +11,6 @@ from tessera.web.schemas import (
     EntityView,
     JudgementIn,
     JudgementPublic,
-    Member,
     RecordSummary,
     problems,
 )
@@ -25,9 +24,7 @@ def get_entity_of_record(agency: str, ref: str, actor: ActorDep, hub: HubDep) ->
     """The entity a record belongs to, with the members you may see."""
     with hub.session() as session:
         entity, members = entities.entity_of(session, actor, agency, ref)
-        return EntityView(entity_id=entity, members=[
-            Member(record=RecordSummary.of(row), probability=p) for row, p in members
-        ])
+        return EntityView(entity_id=entity, members=[RecordSummary.of(r) for r in members])
 
 
 @router.post("/judgements", response_model=JudgementPublic, status_code=201,

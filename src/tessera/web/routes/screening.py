@@ -45,6 +45,9 @@ def _records(n: int, person: ScreenedPerson) -> list[Record]:
 def screen_people(body: Screening, actor: ActorDep, state: StateDep) -> list[CandidatePublic]:
     """Candidates among the person records you may see for each person listed, best first,
     with the reasons; the read is audited as a screening."""
+    refs = [p.ref for p in body.people if p.ref]
+    if len(refs) != len(set(refs)):
+        raise ScreeningError("each screened person needs a ref of their own")
     people = [r for n, p in enumerate(body.people, start=1) for r in _records(n, p)]
     found = screen(state.hub, actor.username, people, threshold=body.threshold)
     return [CandidatePublic(query=c.query, record=c.record, title=c.title,
