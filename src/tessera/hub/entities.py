@@ -36,7 +36,10 @@ def judge(session: Session, actor: Actor, left: str, right: str, verdict: str,
         raise access.Forbidden(actor, "entity.judge", resource)
     for key in (left, right):
         agency, _, ref = key.partition("/")
-        records.get_record(session, actor, agency, ref, purpose="entity judgement")
+        seen = records.get_record(session, actor, agency, ref, purpose="entity judgement")
+        if seen.record_type != "person":
+            raise JudgementError(f"{key} is a {seen.record_type} record; judgements are on "
+                                 "person records")
     row = Judgement(username=actor.username, agency_code=actor.agency_code, verdict=verdict,
                     left_key=left, right_key=right, note=note)
     session.add(row)

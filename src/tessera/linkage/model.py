@@ -22,6 +22,7 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.internals.exceptions import EMTrainingException
 
 from tessera.linkage.features import COLUMNS
+from tessera.linkage.resolve import cluster
 
 MATCH_THRESHOLD = 0.9
 IDENTIFIERS = ("phones", "documents", "emails", "accounts")
@@ -134,7 +135,8 @@ class Match:
 
 @dataclass
 class Linkage:
-    """Scored pairs above the threshold, and the clusters they make."""
+    """Scored pairs above the threshold, and the clusters they make (``resolve.cluster``,
+    with no judgements: record -> the cluster's representative record)."""
 
     matches: list[Match] = field(default_factory=list)
     clusters: dict[str, str] = field(default_factory=dict)  # unique_id -> cluster id
@@ -222,13 +224,11 @@ def _link(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], plain_name
                 rule, estimate_without_term_frequencies=True
             )
     predictions = linker.inference.predict(threshold_match_probability=threshold)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=threshold
-    )
     findings = _findings(linker.misc.save_model_to_json())
     matches = [_match(pair, findings) for pair in predictions.as_record_list()]
-    members = {r["unique_id"]: r["cluster_id"] for r in clusters.as_record_list()}
-    return Linkage(matches, members)
+    groups = cluster((r["unique_id"] for r in rows),
+                     ((m.left, m.right, m.probability) for m in matches), {})
+    return Linkage(matches, groups.of)
 
 
 def _schema() -> pa.Schema:
