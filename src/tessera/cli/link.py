@@ -29,24 +29,29 @@ OUTPUT = ("file", "row", "ref", "cluster_id", "cluster_size", "best_match", "bes
           "explanation")
 
 
+MappingOpt = Annotated[
+    Path | None, typer.Option(help="YAML column mapping for files not in the template.")
+]
+CountryOpt = Annotated[
+    str | None, typer.Option(help="Country for phone numbers written without prefix.")
+]
+TypedOpt = Annotated[
+    bool,
+    typer.Option(help="The files have a record_type column (submissions in the standard): "
+                 "their phones, documents, e-mails and accounts are used too."),
+]
+
+
 @app.command("files")
 def files(
     paths: Annotated[list[Path], typer.Argument(help="CSV, XLSX or JSON Lines files of people.")],
     out: Annotated[Path, typer.Option(help="Where to write one row per input record.")],
-    mapping: Annotated[
-        Path | None, typer.Option(help="YAML column mapping for files not in the template.")
-    ] = None,
-    country: Annotated[
-        str | None, typer.Option(help="Country for phone numbers written without prefix.")
-    ] = None,
+    mapping: MappingOpt = None,
+    country: CountryOpt = None,
     threshold: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Match probability to link at.")
     ] = MATCH_THRESHOLD,
-    typed: Annotated[
-        bool,
-        typer.Option(help="The files have a record_type column (submissions in the standard): "
-                     "their phones, documents, e-mails and accounts are used too."),
-    ] = False,
+    typed: TypedOpt = False,
 ) -> None:
     """Deduplicate, or link, files of people outside the hub.
 
@@ -166,18 +171,12 @@ def match(
     path: Annotated[Path, typer.Argument(help="A CSV, XLSX or JSON Lines file of people.")],
     user: UserOpt,
     out: Annotated[Path | None, typer.Option(help="Also write the candidates as CSV.")] = None,
-    mapping: Annotated[
-        Path | None, typer.Option(help="YAML column mapping for files not in the template.")
-    ] = None,
-    country: Annotated[
-        str | None, typer.Option(help="Country for phone numbers written without prefix.")
-    ] = None,
+    mapping: MappingOpt = None,
+    country: CountryOpt = None,
     threshold: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Lowest probability to report.")
     ] = SCREEN_THRESHOLD,
-    typed: Annotated[
-        bool, typer.Option(help="The file has a record_type column (see `link files`).")
-    ] = False,
+    typed: TypedOpt = False,
 ) -> None:
     """Screen a list of people against the hub: scored candidates among the records USER may
     see, best first, with the reasons (for supply-chain and labour audits)."""
