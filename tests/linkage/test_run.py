@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select, text
@@ -12,6 +13,7 @@ from tessera.hub import admin, entities
 from tessera.hub.access import Forbidden
 from tessera.hub.db import Hub
 from tessera.hub.models import AuditEntry, EntityMember
+from tessera.linkage import model
 from tessera.linkage.run import link_hub
 from tests.linkage.conftest import load_scenario
 
@@ -65,3 +67,26 @@ def test_only_the_hubs_analysts_may_resolve_and_judgements_cannot_be_edited(
         conn.execute(text("UPDATE judgements SET verdict = 'different'"))
     with hub.session() as s:
         assert s.scalar(select(EntityMember.entity_id).limit(1)) is not None
+
+
+def test_a_run_refuses_to_overwrite_one_that_finished_meanwhile(
+    hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_scenario(hub, tmp_path / "scenario", 1500, 13)
+    link_hub(hub, "iom.analyst")
+    real_link = model.link
+
+    def link_while_another_run_finishes(*args: Any, **kwargs: Any) -> Any:
+        found = real_link(*args, **kwargs)
+        with hub.session() as s:  # what a concurrent run would have written
+            members = entities.current_members(s)
+            (other,) = entities.issue_ids(s, 1)
+            first = min(members)
+            entities.replace_members(s, admin.actor(s, "iom.analyst"),
+                                     {k: (other if k == first else e, None)
+                                      for k, e in members.items()})
+        return found
+
+    monkeypatch.setattr(model, "link", link_while_another_run_finishes)
+    with pytest.raises(entities.ResolutionConflict):
+        link_hub(hub, "iom.analyst")

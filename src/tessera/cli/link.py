@@ -142,7 +142,10 @@ def run(
     survive re-runs, and analysts' judgements are respected."""
     hub = open_hub()
     with errors_as_messages(), console.status("linking the hub's person records…"):
-        summary = link_hub(hub, user, threshold=threshold)
+        try:
+            summary = link_hub(hub, user, threshold=threshold)
+        except entities.ResolutionConflict as exc:
+            fail(str(exc))
     console.print(
         f"{summary.records:,} person records in {summary.entities:,} entities "
         f"({summary.linked:,} with more than one record, {summary.new_ids:,} new); "

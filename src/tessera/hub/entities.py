@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from tessera.hub import access, records
@@ -21,6 +21,14 @@ VERDICTS = ("same", "different")
 
 class JudgementError(ValueError):
     """A judgement that cannot be recorded as asked."""
+
+
+class ResolutionConflict(RuntimeError):
+    """Another linkage run replaced the members while this one was linking."""
+
+
+# An arbitrary constant naming the lock that serialises linkage runs on PostgreSQL.
+_PG_LOCK_KEY = 0x3E7171E5
 
 
 def judge(session: Session, actor: Actor, left: str, right: str, verdict: str,
@@ -68,6 +76,13 @@ def linkable(session: Session, actor: Actor, record_types: tuple[str, ...], *,
         .execution_options(yield_per=5000)
     )
     yield from session.scalars(query)
+
+
+def take_turn(session: Session) -> None:
+    """Serialise writers of the resolved view for the rest of the transaction (SQLite's
+    write transactions are serial already)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
 
 
 def current_members(session: Session) -> dict[str, str]:
