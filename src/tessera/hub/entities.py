@@ -111,13 +111,14 @@ def replace_members(session: Session, actor: Actor, members: dict[str, tuple[str
         session.execute(insert(EntityMember), rows[start:start + 5000])
 
 
-def entity_of(session: Session, actor: Actor, agency: str, ref: str
+def entity_of(session: Session, actor: Actor, anchor: StoredRecord
               ) -> tuple[str | None, list[StoredRecord]]:
-    """The entity a record belongs to, and those of its records the actor may see (the
-    record itself included). Members the actor may not see are not shown, nor counted, nor
-    their match probabilities: that another agency holds a record on the person is itself
-    protected. Viewing entities is a hub-wide action (``access.HUB_WIDE``)."""
-    anchor = records.get_record(session, actor, agency, ref, purpose="entity view")
+    """The entity of ``anchor`` — a record the actor was given by ``records.get_record``,
+    whose read is audited there — and those of its records the actor may see (the anchor
+    included). Members the actor may not see are not shown, nor counted, nor their match
+    probabilities: that another agency holds a record on the person is itself protected.
+    Viewing entities is a hub-wide action (``access.HUB_WIDE``)."""
+    agency, ref = anchor.agency.code, anchor.ref
     resource = f"entity-of:{agency}/{ref}"
     if not access.allowed(actor, "entity.read"):
         raise access.Forbidden(actor, "entity.read", resource)

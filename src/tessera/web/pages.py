@@ -140,13 +140,14 @@ def record_page(
 ) -> HTMLResponse:
     assert caller.actor is not None
     with hub.session() as session:
-        record = RecordDetail.of(records.get_record(session, caller.actor, agency, ref))
+        row = records.get_record(session, caller.actor, agency, ref)
+        record = RecordDetail.of(row)
         versions = (
             [RecordDetail.of(r) for r in records.history(session, caller.actor, agency, ref)]
             if access.allowed(caller.actor, "record.history") else []
         )
         entity, members = (
-            entities.entity_of(session, caller.actor, agency, ref)
+            entities.entity_of(session, caller.actor, row)
             if access.allowed(caller.actor, "entity.read") else (None, [])
         )
         same = [RecordSummary.of(r) for r in members if (r.agency.code, r.ref) != (agency, ref)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from tessera.hub import entities
+from tessera.hub import entities, records
 from tessera.hub.models import as_utc
 from tessera.web.deps import ActorDep, HubDep
 from tessera.web.schemas import (
@@ -23,7 +23,8 @@ router = APIRouter(tags=["entities"], responses=problems(400, 401, 403, 404))
 def get_entity_of_record(agency: str, ref: str, actor: ActorDep, hub: HubDep) -> EntityView:
     """The entity a record belongs to, with the members you may see."""
     with hub.session() as session:
-        entity, members = entities.entity_of(session, actor, agency, ref)
+        anchor = records.get_record(session, actor, agency, ref, purpose="entity view")
+        entity, members = entities.entity_of(session, actor, anchor)
         return EntityView(entity_id=entity, members=[RecordSummary.of(r) for r in members])
 
 
