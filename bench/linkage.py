@@ -18,20 +18,12 @@ At ``--scale 3800000`` the scenario holds about a million person records: the is
 from __future__ import annotations
 
 import argparse
-import csv
-import os
 import resource
 import time
-from pathlib import Path
-from typing import Any
 
-from pydantic import ValidationError
-
+import data
 from tessera.linkage.evaluate import Scores, pairwise
-from tessera.linkage.features import person_rows
 from tessera.linkage.model import link
-from tessera.linkage.run import LINKED_TYPES
-from tessera.standard.records import ANY_RECORD, Person, Record
 
 
 def _report(name: str, scores: Scores, seconds: float) -> None:
@@ -41,25 +33,11 @@ def _report(name: str, scores: Scores, seconds: float) -> None:
 
 
 def scenario(scale: int, seed: int, baseline: bool) -> None:
-    from tessera.synth.scenario import generate
-    from tessera.synth.world import Settings
-
     start = time.perf_counter()
-    generated = generate(Settings(seed=seed, scale=scale))
-    records: list[tuple[str, Record]] = []
-    truth: dict[str, str] = {}
-    for agency in generated.agencies:
-        context = {"country": agency.country}
-        records += [(agency.code, ANY_RECORD.validate_python(r, context=context))
-                    for r in agency.rows if r["record_type"] in LINKED_TYPES]
-        truth.update({f"{agency.code}/{ref}": true_id
-                      for ref, kind, true_id in agency.truth if kind == "person"})
-    rows = person_rows(records)
-    scripts = {r.name.script for _, r in records if isinstance(r, Person) and r.name}
+    rows, truth, scripts = data.scenario(scale, seed)
     print(f"scenario (scale {scale:,}, seed {seed}): {len(rows):,} person records from "
           f"{len({r['agency'] for r in rows})} agencies in scripts {', '.join(sorted(scripts))}; "
           f"{len(set(truth.values())):,} true people ({time.perf_counter() - start:.1f} s)")
-    del generated
     results = {}
     models = (("Tessera", False), ("plain Splink (names as written)", True))
     for label, plain in models if baseline else models[:1]:
@@ -72,39 +50,11 @@ def scenario(scale: int, seed: int, baseline: bool) -> None:
         print(f"  F1 gain over the plain model: {gain * 100:+.1f} points")
 
 
-def febrl(folder: Path) -> None:
-    files = [folder / "dataset4a.csv", folder / "dataset4b.csv"]
-    if not all(f.exists() for f in files):
-        print(f"FEBRL4: skipped, {files[0]} not found (set TESSERA_BENCH_DATA)")
+def febrl() -> None:
+    loaded = data.febrl4()
+    if loaded is None:
         return
-    records: list[tuple[str, Record]] = []
-    truth: dict[str, str] = {}
-    skipped = 0
-    for agency, path in zip(("A", "B"), files, strict=True):
-        with path.open(encoding="utf-8") as f:
-            for raw in csv.DictReader(f, skipinitialspace=True):
-                ref = raw["rec_id"].strip()
-                truth[f"{agency}/{ref}"] = ref.split("-")[1]
-                person: dict[str, Any] = {
-                    "record_type": "person", "ref": ref,
-                    "name": f"{raw['given_name']} {raw['surname']}".strip() or "unknown",
-                }
-                dob = raw["date_of_birth"].strip()
-                if len(dob) == 8:
-                    person["birth_date"] = f"{dob[:4]}-{dob[4:6]}-{dob[6:]}"
-                try:
-                    records.append((agency, ANY_RECORD.validate_python(person)))
-                except ValidationError:
-                    person.pop("birth_date", None)
-                    skipped += 1
-                    records.append((agency, ANY_RECORD.validate_python(person)))
-                if raw["soc_sec_id"].strip():
-                    records.append((agency, ANY_RECORD.validate_python({
-                        "record_type": "identity_document", "ref": f"{ref}-ssn",
-                        "owner_ref": ref, "kind": "national_id",
-                        "number": raw["soc_sec_id"].strip(), "issuing_country": "AU",
-                    })))
-    rows = person_rows(records)
+    rows, truth, skipped = loaded
     print(f"FEBRL4: {len(rows):,} records ({skipped} impossible dates of birth left out)")
     start = time.perf_counter()
     found = link(rows)
@@ -119,7 +69,7 @@ def main() -> None:
     args = parser.parse_args()
     scenario(args.scale, args.seed, args.baseline)
     if args.baseline:
-        febrl(Path(os.environ.get("TESSERA_BENCH_DATA", "../shared/data")) / "febrl")
+        febrl()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory {peak:,.0f} MiB")
 
