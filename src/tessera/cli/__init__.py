@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tessera.cli import demo, hub, ingest, link, standard, synth, web
+from tessera.cli import demo, hub, ingest, link, pprl, standard, synth, web
 
 app = typer.Typer(
     name="tessera",
@@ -25,6 +25,9 @@ app.add_typer(standard.app, name="standard")
 app.command("synth")(synth.synth)
 app.command("serve")(web.serve)
 app.add_typer(link.app, name="link")
+app.add_typer(pprl.secret_app, name="secret")
+app.command("encode")(pprl.encode)
+app.command("match")(pprl.match)
 
 
 def main() -> None:

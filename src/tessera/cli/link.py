@@ -59,7 +59,7 @@ def files(
     has one row per person record read: its cluster, the cluster's size, its most probable
     match and that match's probability and reasons. Rows that fail validation are named and
     left out."""
-    read = _read(paths, mapping, country, typed)
+    read = read_records(paths, mapping, country, typed)
     records, where, rejected = read.records, read.where, read.rejected
     rows = person_rows(records)
     if not rows:
@@ -88,19 +88,19 @@ def files(
 
 
 @dataclass
-class _Read:
+class Read:
     records: list[tuple[str, Record]]  # (source: the file's stem, record)
     where: dict[str, tuple[str, int]]  # "source/ref" -> (file name, row)
     rejected: int
 
 
-def _read(paths: list[Path], mapping: Path | None, country: str | None, typed: bool) -> _Read:
+def read_records(paths: list[Path], mapping: Path | None, country: str | None, typed: bool) -> Read:
     """The valid records of ``paths``; each rejected row is named on the console."""
     try:
         plan: Mapping | None = load_mapping(mapping) if mapping else None
     except MappingError as exc:
         fail(str(exc))
-    read = _Read([], {}, 0)
+    read = Read([], {}, 0)
     for path in paths:
         source = path.stem
         try:
@@ -183,7 +183,7 @@ def match(
 ) -> None:
     """Screen a list of people against the hub: scored candidates among the records USER may
     see, best first, with the reasons (for supply-chain and labour audits)."""
-    read = _read([path], mapping, country, typed)
+    read = read_records([path], mapping, country, typed)
     people = [record for _, record in read.records]
     if not any(r.record_type == "person" for r in people):
         fail(f"no person records in {path.name}")

@@ -1,4 +1,5 @@
-"""How good a linkage is, pair by pair, against the truth of a generated scenario."""
+"""How good a linkage is, pair by pair, against the truth of a generated scenario; and that
+scenario's person rows with their truth."""
 
 from __future__ import annotations
 
@@ -6,6 +7,13 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Any
+
+from tessera.linkage.features import person_rows
+from tessera.linkage.run import LINKED_TYPES
+from tessera.standard.records import ANY_RECORD, Person, Record
+from tessera.synth.scenario import generate
+from tessera.synth.world import Settings
 
 
 @dataclass(frozen=True)
@@ -47,3 +55,19 @@ def pairwise(found: Mapping[str, str], truth: Mapping[str, str], *,
     found.update({k: f"single:{k}" for k in truth if k not in found})
     expected, got = _pairs(truth, across), _pairs(found, across)
     return Scores(len(expected), len(got), len(expected & got))
+
+
+def scenario_rows(scale: int, seed: int) -> tuple[list[dict[str, Any]], dict[str, str], set[str]]:
+    """The person rows (``tessera.linkage.features``) of a generated scenario's agencies, the
+    truth ("AGENCY/ref" -> true person) and the scripts its names are written in."""
+    generated = generate(Settings(seed=seed, scale=scale))
+    records: list[tuple[str, Record]] = []
+    truth: dict[str, str] = {}
+    for agency in generated.agencies:
+        context = {"country": agency.country}
+        records += [(agency.code, ANY_RECORD.validate_python(r, context=context))
+                    for r in agency.rows if r["record_type"] in LINKED_TYPES]
+        truth.update({f"{agency.code}/{ref}": true_id
+                      for ref, kind, true_id in agency.truth if kind == "person"})
+    scripts = {r.name.script for _, r in records if isinstance(r, Person) and r.name}
+    return person_rows(records), truth, scripts

@@ -56,13 +56,14 @@ def _name_tokens(row: Mapping[str, Any], q: int) -> frozenset[str]:
 def _atom(bits: npt.NDArray[np.float32], k: int, first: int, holds: float) -> tuple[
         list[int], npt.NDArray[np.bool_]]:
     """The k positions set together in the most filters, grown greedily from ``first``."""
-    chosen, rows = [first], bits[:, first] > 0
-    while len(chosen) < k:
-        support = rows.astype(np.float32) @ bits
+    chosen = [first]
+    rows = np.flatnonzero(bits[:, first])
+    while len(chosen) < k and len(rows):
+        support = bits[rows].sum(axis=0)
         support[chosen] = -1
         pick = int(np.argmax(support))
         chosen.append(pick)
-        rows &= bits[:, pick] > 0
+        rows = rows[bits[rows, pick] > 0]
     # a filter holds the atom if it sets most of its bits: random flips unset a few
     return chosen, bits[:, chosen].sum(axis=1) >= holds * k
 
