@@ -10,7 +10,6 @@ weigh heavily when they agree.
 from __future__ import annotations
 
 import tempfile
-from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -214,21 +213,31 @@ def _link(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], plain_name
     training = linker.training
     training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
     # Two rounds of EM, each blocked on columns the other compares, so every comparison is
-    # trained once (Splink cannot train on blocking rules that explode arrays). With few
-    # records a round may find no pairs at all; the comparisons it would train keep their
-    # defaults.
-    for rule in (block_on("family_key", "birth_year"),
-                 block_on("birth_year", "birth_month", "birth_day")):
-        with suppress(EMTrainingException):
-            training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True
-            )
+    # trained once (Splink cannot train on blocking rules that explode arrays, nor a
+    # comparison on the columns its round blocks on: the first round, on the same name parts,
+    # trains the dates of birth, the second the names).
+    for rule in (block_on("name_sorted"), block_on("birth_year", "birth_month", "birth_day")):
+        _train(training, rule)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     findings = _findings(linker.misc.save_model_to_json())
     matches = [_match(pair, findings) for pair in predictions.as_record_list()]
     groups = cluster((r["unique_id"] for r in rows),
                      ((m.left, m.right, m.probability) for m in matches), {})
     return Linkage(matches, groups.of)
+
+
+def _train(training: Any, rule: Any) -> None:
+    """One round of EM. With few records a round may find no pairs at all, or no pair at
+    some level of a comparison (Splink 5 then refuses the m probability of 0 it estimates):
+    the comparisons the round would train keep what they had."""
+    try:
+        training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True)
+    except EMTrainingException:
+        pass
+    except ValueError as exc:
+        if "m_probability" not in str(exc):
+            raise
 
 
 def _schema() -> pa.Schema:
