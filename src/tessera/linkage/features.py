@@ -27,7 +27,7 @@ COLUMNS = (
     "family_key",
     "birth_year",
     "birth_month", "birth_day", "gender", "nationality", "phones", "documents", "emails",
-    "accounts",
+    "accounts", "document",
 )
 
 
@@ -60,6 +60,8 @@ def person_rows(records: Iterable[tuple[str, Record]]) -> list[dict[str, Any]]:
         row = _row(agency, person)
         for column, values in owned.get((agency, person.ref), {}).items():
             row[column] = sorted(values) or None
+        # one document as a string, for a comparison that forgives one mistyped character
+        row["document"] = row["documents"][0] if row["documents"] else None
         rows.append(row)
     return rows
 
@@ -89,4 +91,5 @@ def _row(agency: str, person: Person) -> dict[str, Any]:
         "documents": None,
         "emails": None,
         "accounts": None,
+        "document": None,
     }

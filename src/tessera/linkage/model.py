@@ -70,6 +70,21 @@ def _birth() -> Any:
     )
 
 
+def _documents() -> Any:
+    return cl.CustomComparison(
+        output_column_name="documents",
+        comparison_description="identity documents (number with issuing country)",
+        comparison_levels=[
+            cll.NullLevel("documents"),
+            cll.ArrayIntersectLevel("documents", min_intersection=1).configure(
+                label_for_charts="one in common"),
+            cll.DamerauLevenshteinLevel("document", 1).configure(
+                label_for_charts="one character apart"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
 def settings(*, plain_names: bool = False, prior: float = 1e-4) -> SettingsCreator:
     """The linkage model: comparisons, and the blocking rules that choose pairs to score.
     ``prior``: the chance that two records picked at random are one person."""
@@ -82,7 +97,8 @@ def settings(*, plain_names: bool = False, prior: float = 1e-4) -> SettingsCreat
             _birth(),
             cl.ExactMatch("gender"),
             cl.ExactMatch("nationality"),
-            *(cl.ArrayIntersectAtSizes(c, [1]) for c in IDENTIFIERS),
+            *(cl.ArrayIntersectAtSizes(c, [1]) for c in IDENTIFIERS if c != "documents"),
+            _documents(),
         ],
         blocking_rules_to_generate_predictions=[
             # a part alike and the same birth year; the same name parts; names alike part for
