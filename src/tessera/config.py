@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(
         default=512, ge=1, description="Largest file the web hub accepts as a submission, in MiB."
     )
+    match_requests_per_day: int = Field(
+        default=20, ge=1, le=10_000,
+        description="Hit/no-hit match requests each agency may make per day (UTC), over all "
+        "exchanges; past them a request is refused (HTTP 429) and the refusal audited.",
+    )
     retention_days: dict[str, int] = Field(
         default_factory=dict,
         description="Retention period in days per record type (e.g. {'phone': 1825}); "

@@ -11,11 +11,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tessera.config import Settings
-from tessera.hub import admin, records
+from tessera.hub import admin, exchanges, records
 from tessera.hub.records import Incoming
+from tessera.linkage import exchange as matching
 from tessera.standard.records import ANY_RECORD
 from tessera.web import create_app
 from tests.conftest import World
+from tests.hub.encodings import encoded
 
 PASSWORD = "correct horse battery"
 USERS = ("ua_sub", "ua_aud", "md_an", "de_an", "io_an", "root")
@@ -77,3 +79,19 @@ def web(world: World, tmp_path: Any) -> Iterator[Web]:
     ])
     app = create_app(Settings(demo=True, data_dir=tmp_path), world.hub)
     yield Web(world, app, token)
+
+
+@pytest.fixture
+def tx(web: Web) -> str:
+    """Exchange "tx", with the encodings of every agency (uploaded by submitters at DE-FIU and
+    IOM, who are not among the users tried by the authorisation matrix)."""
+    hub = web.world.hub
+    with hub.session() as s:
+        for username, agency in (("de_sub", "DE-FIU"), ("io_sub", "IOM")):
+            admin.create_user(s, "test", username=username, agency_code=agency,
+                              roles=["submitter"])
+        exchanges.set_exchange(s, admin.actor(s, "root"), "tx", 0.8)
+    for username, agency in (("ua_sub", "UA-POL"), ("md_an", "MD-NGO"), ("de_sub", "DE-FIU"),
+                             ("io_sub", "IOM")):
+        matching.upload(hub, username, "tx", encoded(agency))
+    return "tx"

@@ -10,9 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from tessera.hub.models import AuditEntry
+from tests.hub.encodings import encoded
 from tests.web.conftest import Web
 
 CSV = ("people.csv", "record_type,ref,name\nperson,Z1,Zoya Lys\n", "text/csv")
+ENCODINGS = ("ua-pol.jsonl", encoded("UA-POL"), "application/x-ndjson")
+MEMBERS = {"ua_sub", "md_an", "de_an", "io_an"}  # analysts and submitters of each agency
 
 # (method, path, request keywords, the users who may call it; every other user must be refused)
 OPERATIONS: list[tuple[str, str, dict[str, Any], set[str]]] = [
@@ -32,6 +35,20 @@ OPERATIONS: list[tuple[str, str, dict[str, Any], set[str]]] = [
      {"ua_sub"}),
     ("POST", "/api/v1/screening", {"json": {"people": [{"name": "Ivan Bondar"}]}},
      {"ua_sub", "md_an", "de_an", "io_an"}),
+    ("GET", "/api/v1/exchanges", {}, MEMBERS | {"root"}),
+    # the convening organisation's admins and coordinators
+    ("PUT", "/api/v1/exchanges/{exchange}", {"json": {"threshold": 0.85}}, {"root"}),
+    ("POST", "/api/v1/exchanges/{exchange}/rotation", {"json": {"reason": "a new secret"}},
+     {"root"}),
+    # UA-POL's file: md_an, a submitter at MD-NGO, may not upload it as MD-NGO's
+    ("POST", "/api/v1/exchanges/{exchange}/encodings", {"files": {"file": ENCODINGS}},
+     {"ua_sub"}),
+    ("POST", "/api/v1/exchanges/{exchange}/matches", {"json": {"purpose": "case 2026/9"}},
+     MEMBERS),
+    ("GET", "/api/v1/hits", {}, MEMBERS),
+    ("GET", "/api/v1/notifications", {}, MEMBERS),
+    ("POST", "/api/v1/notifications/read", {"json": {"through": 1000}}, MEMBERS),
+    ("GET", "/api/v1/match-volumes", {}, {"io_an"}),
     ("GET", "/api/v1/audit", {}, {"ua_aud"}),
     ("GET", "/api/v1/audit/verification", {}, {"ua_aud", "root"}),
 ]
@@ -57,10 +74,11 @@ def _own_submission(web: Web) -> int:
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=[f"{m} {p}" for m, p, _, _ in OPERATIONS])
 def test_only_the_allowed_users_get_through(
-    web: Web, operation: tuple[str, str, dict[str, Any], set[str]]
+    web: Web, tx: str, operation: tuple[str, str, dict[str, Any], set[str]]
 ) -> None:
     method, path, kwargs, allowed = operation
-    path = path.format(agency="UA-POL", ref="UA-P1", submission_id=_own_submission(web))
+    path = path.format(agency="UA-POL", ref="UA-P1", submission_id=_own_submission(web),
+                       exchange=tx)
     anonymous = web.client().request(method, path, **kwargs)
     assert anonymous.status_code == 401, (method, path, anonymous.text)
     for username in USERS:

@@ -13,7 +13,7 @@ from rich.console import Console
 from sqlalchemy.exc import OperationalError
 
 from tessera.config import Settings
-from tessera.hub.access import Forbidden
+from tessera.hub.access import Forbidden, Refusal
 from tessera.hub.admin import AdminError
 from tessera.hub.db import Hub, is_initialised
 from tessera.hub.records import NotFound
@@ -65,3 +65,5 @@ def errors_as_messages() -> Iterator[None]:
         fail(f"refused: {exc}")
     except (AdminError, NotFound, ValueError) as exc:
         fail(str(exc))
+    except Refusal as exc:
+        fail(f"refused: {exc}")

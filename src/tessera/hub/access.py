@@ -44,13 +44,24 @@ POLICY: dict[str, frozenset[UserRole]] = {
     "entity.read": frozenset({R.analyst, R.coordinator}),
     "entity.judge": frozenset({R.analyst, R.coordinator}),
     "entity.resolve": frozenset({R.analyst, R.coordinator}),
+    # hit/no-hit matching (tessera.hub.exchanges, .hits): an agency uploads its own
+    # encodings, asks for matches of its own records, and reads its own hits
+    "exchange.read": frozenset({R.submitter, R.analyst, R.coordinator, R.admin}),
+    "encoding.submit": frozenset({R.submitter, R.coordinator}),
+    "exchange.match": frozenset({R.analyst, R.coordinator}),
+    "hit.read": frozenset({R.analyst, R.coordinator}),
+    "hit.acknowledge": frozenset({R.analyst, R.coordinator}),
+    "exchange.manage": frozenset({R.coordinator, R.admin}),
+    "exchange.volumes": frozenset({R.analyst, R.coordinator, R.auditor}),
 }
-# Actions on the whole hub, beyond one agency's view: only the convening organisation's
-# analysts and coordinators may take them. Entities are resolved over every record the hub
+# Actions on the whole hub, beyond one agency's view: only users of the convening organisation
+# may take them, with the roles POLICY names. Entities are resolved over every record the hub
 # may see, so an entity's id, and which records it joins, say things about records a member
 # agency may not see (that another agency holds the person); until entities are derived per
-# viewer, viewing them is hub-wide too.
-HUB_WIDE = frozenset({"entity.resolve", "entity.read"})
+# viewer, viewing them is hub-wide too. An exchange is set up, and its secret rotated, for
+# every member at once; how often each agency asks for matches is the convener's oversight
+# (a member's own auditors find its requests, with their purposes, in the audit log).
+HUB_WIDE = frozenset({"entity.resolve", "entity.read", "exchange.manage", "exchange.volumes"})
 
 
 def scope_level(scope: str | SharingScope) -> int:
@@ -109,7 +120,7 @@ def allowed(actor: Actor, action: str) -> bool:
     roles = POLICY.get(action)
     if roles is None or not actor.roles & {r.value for r in roles}:
         return False
-    return action not in HUB_WIDE or actor.is_hub_analyst
+    return action not in HUB_WIDE or actor.agency_kind == AgencyKind.international_organisation
 
 
 def authorize(

@@ -11,11 +11,13 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -248,3 +250,145 @@ class EntityMember(Base):
     entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
     probability: Mapped[float | None] = mapped_column(Float, default=None)
     linked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+
+# Privacy-preserving hit/no-hit matching (``tessera.hub.exchanges``). The hub holds what the
+# agencies' encodings files hold, and nothing more: never the names, dates or identifiers the
+# encodings were made from, nor the exchange's secret.
+
+
+class Exchange(Base):
+    """A matching exchange: agencies that encode under one schema and one secret. The schema's
+    fingerprint and the secret's id are fixed by the first upload, and released by a rotation,
+    which retires the key id for good."""
+
+    __tablename__ = "exchanges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    threshold: Mapped[float] = mapped_column(Float)
+    fingerprint: Mapped[str | None] = mapped_column(String(16), default=None)
+    key_id: Mapped[str | None] = mapped_column(String(16), default=None)
+    # the schema in full (``tessera.pprl.schema.Schema``): the matcher needs its shape
+    encoding_schema: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
+    retired_key_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    rotated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                           default=None)
+
+
+class EncodingUpload(Base):
+    """One upload of an agency's encodings to an exchange: who, when, what it replaced. The
+    file's name is not kept: it may name a person."""
+
+    __tablename__ = "encoding_uploads"
+    __table_args__ = (Index("ix_encoding_uploads_agency", "exchange_id", "agency_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exchange_id: Mapped[int] = mapped_column(ForeignKey("exchanges.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(16))
+    key_id: Mapped[str] = mapped_column(String(16))
+    records: Mapped[int] = mapped_column(Integer)
+    replaced: Mapped[int] = mapped_column(Integer)
+
+
+class EncodedRecord(Base):
+    """One agency's encoding of one of its person records, as the encodings file held it: the
+    agency's own reference, the Bloom filter, the keyed identifier hashes and the attributes
+    the agency chose to share. The schema and key id are the upload's."""
+
+    __tablename__ = "encoded_records"
+    __table_args__ = (
+        UniqueConstraint("exchange_id", "agency_id", "ref", name="uq_encoded_records_ref"),
+        Index("ix_encoded_records_upload", "upload_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    exchange_id: Mapped[int] = mapped_column(ForeignKey("exchanges.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    ref: Mapped[str] = mapped_column(String(128))
+    filter: Mapped[bytes] = mapped_column(LargeBinary)
+    identifiers: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    shared: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    upload_id: Mapped[int] = mapped_column(ForeignKey("encoding_uploads.id"))
+
+
+class MatchRun(Base):
+    """One agency's request to match its encodings against the exchange: who asked, why, and
+    what it found. ``day`` (UTC) counts the request against the agency's daily limit."""
+
+    __tablename__ = "match_runs"
+    __table_args__ = (Index("ix_match_runs_day", "agency_id", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exchange_id: Mapped[int] = mapped_column(ForeignKey("exchanges.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    purpose: Mapped[str] = mapped_column(String(500))
+    day: Mapped[dt.date] = mapped_column(Date)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                            default=None)
+    compared: Mapped[int] = mapped_column(Integer, default=0)  # the requester's records
+    agencies: Mapped[int] = mapped_column(Integer, default=0)  # others' encodings searched
+    new_hits: Mapped[int] = mapped_column(Integer, default=0)
+    known_hits: Mapped[int] = mapped_column(Integer, default=0)
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+
+
+class Hit(Base):
+    """Two agencies' records found to be one person. Each side is named by its agency and the
+    agency's own reference: the key of its encoded record. A hit is not a foreign key to the
+    encoded rows, because it must outlive them: a re-upload replaces them, a rotation clears
+    them, and the follow-up request still cites the hit. Left is the side whose (agency id,
+    ref) sorts first, so that one pair is one row."""
+
+    __tablename__ = "hits"
+    __table_args__ = (
+        UniqueConstraint("exchange_id", "left_agency_id", "left_ref", "right_agency_id",
+                         "right_ref", name="uq_hits_pair"),
+        Index("ix_hits_left", "left_agency_id"),
+        Index("ix_hits_right", "right_agency_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    exchange_id: Mapped[int] = mapped_column(ForeignKey("exchanges.id"))
+    run_id: Mapped[int] = mapped_column(ForeignKey("match_runs.id"))
+    left_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    left_ref: Mapped[str] = mapped_column(String(128))
+    right_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    right_ref: Mapped[str] = mapped_column(String(128))
+    score: Mapped[float] = mapped_column(Float)
+    band: Mapped[str] = mapped_column(String(16))
+    identifier: Mapped[bool] = mapped_column(Boolean)
+    found_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    exchange: Mapped[Exchange] = relationship(lazy="joined")
+    run: Mapped[MatchRun] = relationship(lazy="joined")
+    left_agency: Mapped[Agency] = relationship(foreign_keys=[left_agency_id], lazy="joined")
+    right_agency: Mapped[Agency] = relationship(foreign_keys=[right_agency_id], lazy="joined")
+
+
+class HitNotice(Base):
+    """A new hit, told to one of its two owning agencies; read once someone there marks it."""
+
+    __tablename__ = "hit_notices"
+    __table_args__ = (
+        UniqueConstraint("hit_id", "agency_id", name="uq_hit_notices"),
+        Index("ix_hit_notices_agency", "agency_id", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    hit_id: Mapped[int] = mapped_column(ForeignKey("hits.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    read_by: Mapped[str | None] = mapped_column(String(64), default=None)
+
+    hit: Mapped[Hit] = relationship(lazy="joined")

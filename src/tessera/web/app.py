@@ -16,7 +16,15 @@ from tessera.web import errors, pages
 from tessera.web.deps import Throttle, WebState
 from tessera.web.middleware import API_PREFIX, BodyLimit, SecureHeaders
 from tessera.web.render import STATIC
-from tessera.web.routes import audit, entities, records, screening, session, submissions
+from tessera.web.routes import (
+    audit,
+    entities,
+    exchanges,
+    records,
+    screening,
+    session,
+    submissions,
+)
 
 
 def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
@@ -45,7 +53,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.web = WebState(store, settings, secret, Throttle())
-    for module in (session, records, entities, screening, submissions, audit):
+    for module in (session, records, entities, screening, submissions, exchanges, audit):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

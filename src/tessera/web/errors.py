@@ -15,8 +15,11 @@ from sqlalchemy.exc import DataError
 from tessera.hub.access import Forbidden
 from tessera.hub.admin import AdminError
 from tessera.hub.entities import JudgementError
+from tessera.hub.exchanges import ExchangeError, ExchangeMismatch, WrongAgency
+from tessera.hub.hits import RateLimited
 from tessera.hub.records import AlreadyRetracted, NotFound
 from tessera.ingest.load import LoadError
+from tessera.pprl.schema import EncodingError
 from tessera.web.deps import CsrfRefused, NotSignedIn, Throttled
 from tessera.web.render import render
 from tessera.web.routes.screening import ScreeningError
@@ -24,14 +27,19 @@ from tessera.web.routes.screening import ScreeningError
 STATUS: dict[type[Exception], int] = {
     NotSignedIn: 401,
     Forbidden: 403,
+    WrongAgency: 403,
     CsrfRefused: 403,
     NotFound: 404,
     AlreadyRetracted: 409,
+    ExchangeMismatch: 409,  # before ExchangeError, which it is a kind of
     Throttled: 429,
+    RateLimited: 429,
     LoadError: 400,
     AdminError: 400,
     JudgementError: 400,
     ScreeningError: 400,
+    ExchangeError: 400,
+    EncodingError: 400,
     # A value the database cannot hold (a NUL character in text, a number out of range): the
     # request's fault. Its message, which quotes the database, is not passed on.
     DataError: 400,
@@ -47,7 +55,7 @@ def _answer(request: Request, exc: Exception) -> Response:
     message = "the request holds a value the hub cannot store" if isinstance(
         exc, DataError) else str(exc)
     headers: dict[str, str] = {}
-    if isinstance(exc, Throttled):
+    if isinstance(exc, Throttled | RateLimited):
         headers["Retry-After"] = str(exc.retry_after)
     if is_api(request):
         if status == 401:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from contextlib import suppress
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -64,6 +65,7 @@ class SecureHeaders(_Http):
 
 # Where files are uploaded; every other request's body is small.
 UPLOAD_PATHS = frozenset({f"{API_PREFIX}/submissions", "/submissions"})
+UPLOAD_PATTERN = re.compile(rf"{API_PREFIX}/exchanges/[^/]+/encodings")
 SMALL_BODY = 1 << 20
 
 
@@ -77,7 +79,7 @@ class BodyLimit(_Http):
     Uploads may be ``max_upload_mb``; anything else 1 MiB."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["path"] in UPLOAD_PATHS:
+        if scope["path"] in UPLOAD_PATHS or UPLOAD_PATTERN.fullmatch(scope["path"]):
             limit = scope["app"].state.web.settings.max_upload_mb << 20
         else:
             limit = SMALL_BODY

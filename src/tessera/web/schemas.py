@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, Field
 
+from tessera.hub.exchanges import KEY_ID_PATTERN, THRESHOLD_MIN
+from tessera.hub.hits import PURPOSE_MAX, PURPOSE_MIN, HitView
 from tessera.hub.models import StoredRecord, Submission, as_utc
 from tessera.hub.oversight import Entry
 from tessera.ingest.load import LoadResult
+from tessera.linkage.exchange import RunSummary
+from tessera.pprl.match import THRESHOLD
 from tessera.standard.codes import SCOPE_ORDER
 from tessera.standard.records import RECORD_TYPES
 
@@ -40,6 +44,10 @@ _MEANING = {
     409: "The item is not in a state that allows this",
     413: "The file is larger than the hub accepts",
     429: "Too many failed sign-ins: wait for Retry-After seconds",
+}
+RATE_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {"model": Problem, "description": "Your agency has made its match requests for today "
+          "(UTC): wait for Retry-After seconds"},
 }
 
 
@@ -270,3 +278,114 @@ class CandidatePublic(BaseModel):
     title: str
     probability: float
     explanation: str
+
+
+class ExchangePublic(BaseModel):
+    name: str
+    threshold: float = Field(description="The lowest score recorded as a hit")
+    fingerprint: str | None = Field(description="The schema every upload must use: fixed by "
+                                    "the first upload, released by a rotation")
+    key_id: str | None = Field(description="The id of the secret every upload must use")
+    rotated_at: dt.datetime | None
+
+
+class ExchangeMembership(ExchangePublic):
+    records: int = Field(description="Your agency's encodings in the exchange")
+    uploaded_at: dt.datetime | None = Field(description="Your agency's last upload")
+
+
+class ExchangeSettings(BaseModel):
+    threshold: float = Field(THRESHOLD, ge=THRESHOLD_MIN, le=1.0,
+                             description="The lowest score recorded as a hit")
+
+
+class Rotation(BaseModel):
+    reason: str = Field(min_length=3, max_length=500, examples=["the secret was disclosed"])
+    key_id: str | None = Field(None, pattern=KEY_ID_PATTERN,
+                               description="The new secret's key id, when it is known: "
+                               "uploads under any other are refused")
+
+
+class Rotated(BaseModel):
+    cleared: int = Field(description="Encodings cleared, of every agency")
+
+
+class UploadResult(BaseModel):
+    upload_id: int
+    exchange: str
+    agency: str
+    records: int = Field(description="Encodings stored: your agency's set in the exchange now")
+    replaced: int = Field(description="Your agency's encodings before, which these replace")
+    fingerprint: str
+    key_id: str
+
+
+class MatchRequest(BaseModel):
+    purpose: str = Field(min_length=PURPOSE_MIN, max_length=PURPOSE_MAX,
+                         description="Why you search (audited)",
+                         examples=["investigation 2026/114: recruiters of the Odesa ring"])
+
+
+class HitPublic(BaseModel):
+    """A hit as your agency sees it: your record, and whose record it is the same person as."""
+
+    id: int
+    exchange: str
+    ref: str = Field(description="Your agency's record")
+    other_agency: str
+    other_ref: str = Field(description="The other agency's reference, to cite in the "
+                           "follow-up request; the details come only from that agency")
+    band: Literal["identifier", "high", "possible", "linked"]
+    identifier: bool = Field(description="Found by a shared identifier (document, phone, "
+                             "account, e-mail)")
+    found_at: dt.datetime
+    found_by: str = Field(description="The agency whose request found it")
+
+    @classmethod
+    def of(cls, view: HitView) -> HitPublic:
+        return cls(**asdict(view))
+
+
+class MatchRun(BaseModel):
+    run_id: int
+    exchange: str
+    purpose: str
+    compared: int = Field(description="Your agency's encodings compared")
+    agencies: int = Field(description="Other agencies whose encodings were searched")
+    new_hits: list[HitPublic]
+    known_hits: int = Field(description="Hits found again that were recorded before")
+    started_at: dt.datetime
+
+    @classmethod
+    def of(cls, summary: RunSummary) -> MatchRun:
+        return cls(run_id=summary.run_id, exchange=summary.exchange, purpose=summary.purpose,
+                   compared=summary.compared, agencies=summary.agencies,
+                   new_hits=[HitPublic.of(h) for h in summary.new],
+                   known_hits=summary.known, started_at=summary.started_at)
+
+
+class NoticePublic(BaseModel):
+    id: int
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+    read_by: str | None
+    hit: HitPublic
+
+
+class MarkRead(BaseModel):
+    ids: list[Annotated[int, Field(ge=1, le=MAX_BIG_ID)]] = Field(
+        default_factory=list, max_length=1000, description="Notices to mark read")
+    through: int | None = Field(None, ge=1, le=MAX_BIG_ID,
+                                description="Also mark every notice up to this id read")
+
+
+class Marked(BaseModel):
+    marked: int = Field(description="Notices that were unread and now are read")
+
+
+class VolumePublic(BaseModel):
+    day: dt.date = Field(description="UTC day")
+    agency: str
+    exchange: str
+    runs: int = Field(description="Match requests made")
+    new_hits: int

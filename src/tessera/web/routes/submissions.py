@@ -35,7 +35,7 @@ _UNSAFE = re.compile(r"[^\w.\- ]+")
 _CHUNK = 1 << 20
 
 
-def _safe_name(name: str | None) -> str:
+def safe_name(name: str | None) -> str:
     """The uploaded file's own name, without any folder, kept for provenance and the format."""
     base = _UNSAFE.sub("_", Path((name or "").replace("\\", "/")).name).strip(" .")
     return base[:200] or "upload"
@@ -47,7 +47,7 @@ def receive(state: WebState, actor: Actor, upload: UploadFile, *, accept_valid: 
     and load it as the actor; the copy is removed afterwards, whatever happens. Its size was
     bounded as it arrived (``tessera.web.app.BodyLimit``)."""
     with tempfile.TemporaryDirectory(prefix="tessera-upload-") as folder:
-        path = Path(folder) / _safe_name(upload.filename)
+        path = Path(folder) / safe_name(upload.filename)
         with path.open("wb") as out:
             shutil.copyfileobj(upload.file, out, _CHUNK)
         return load_file(state.hub, path, username=actor.username, accept_valid=accept_valid,
