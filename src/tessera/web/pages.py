@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tessera.hub import access, entities, logins, oversight, records, submissions
+from tessera.hub import access, entities, hits, logins, oversight, records, submissions
 from tessera.standard.records import RECORD_TYPES
 from tessera.web.deps import (
     SESSION_COOKIE,
@@ -25,6 +25,7 @@ from tessera.web.routes.session import start_session
 from tessera.web.routes.submissions import receive
 from tessera.web.schemas import (
     MAX_BIG_ID,
+    MAX_ID,
     RecordDetail,
     RecordSummary,
     SubmissionPublic,
@@ -198,6 +199,42 @@ def submit_page(
     response = _page(request, "report.html", caller, result=result)
     response.status_code = status
     return response
+
+
+@router.get("/hits", response_class=HTMLResponse)
+def hits_page(
+    request: Request,
+    caller: PageCaller,
+    hub: HubDep,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    marked: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+) -> HTMLResponse:
+    """Your agency's hits, newest first, and its unread notices (hit/no-hit matching)."""
+    assert caller.actor is not None
+    with hub.session() as session:
+        rows = hits.hits_for(session, caller.actor, limit=PAGE_SIZE + 1,
+                             offset=(page - 1) * PAGE_SIZE)
+        unread = hits.notices_for(session, caller.actor, unread_only=True, limit=1000)
+    return _page(
+        request, "hits.html", caller, rows=rows[:PAGE_SIZE], more=len(rows) > PAGE_SIZE,
+        page=page, unread=len(unread), unread_capped=len(unread) >= 1000,
+        through=unread[0].id if unread else None, marked=marked,
+        can_acknowledge=access.allowed(caller.actor, "hit.acknowledge"),
+    )
+
+
+@router.post("/hits/read")
+def mark_hits_read(
+    caller: PageCaller,
+    hub: HubDep,
+    through: Annotated[int, Form(ge=1, le=MAX_ID)],
+) -> Response:
+    """Mark every notice of your agency read, up to the newest the page showed (a notice that
+    arrived since stays unread)."""
+    assert caller.actor is not None
+    with hub.session() as session:
+        done = hits.mark_read(session, caller.actor, through=through)
+    return RedirectResponse(f"/hits?marked={done}", status_code=303)
 
 
 @router.get("/audit", response_class=HTMLResponse)

@@ -27,6 +27,7 @@ NAVIGATION: tuple[tuple[str, str, str | None], ...] = (
     ("/", "Overview", None),
     ("/records", "Records", "record.read"),
     ("/submissions", "Submissions", "submission.read"),
+    ("/hits", "Hits", "hit.read"),
     ("/audit", "Audit", "audit.read"),
 )
 
