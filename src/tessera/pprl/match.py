@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,7 +33,8 @@ BAND_BITS = 24
 # a bucket this large is a filter shape many people share (an empty name, say): scoring all
 # its pairs would cost more than it finds
 MAX_BUCKET = 2_000
-CHUNK = 1 << 20
+CHUNK = 1 << 15  # pairs scored at once: a few MiB of filters, which stay in the cache
+FOLD = 1 << 25  # fold the pairs kept so far when this many more have come
 IDENTIFIER_SCORE = 1.0
 
 Ints = npt.NDArray[np.int64]
@@ -59,7 +60,7 @@ class Hit:
 class Result:
     hits: list[Hit]  # the pairs the solver kept, best first
     groups: list[list[tuple[int, int]]]  # each a set of (file, index), one per file at most
-    candidates: int  # pairs scored
+    candidates: int  # pair comparisons: each band's pairs, and the pairs sharing an identifier
     skipped_buckets: int
 
 
@@ -85,10 +86,13 @@ def _bands(words: int, bands: int, bits: int, seed: int) -> list[Ints]:
     return [rng.choice(words * 64, size=bits, replace=False) for _ in range(bands)]
 
 
-def _band_keys(filters: npt.NDArray[np.uint64], positions: Ints) -> Ints:
-    key = np.zeros(len(filters), dtype=np.uint64)
+def _band_keys(columns: npt.NDArray[np.uint64], positions: Ints) -> Ints:
+    """Each record's key in one band: its bits at ``positions``. ``columns`` are the filters
+    transposed (word, record), so that reading one bit of every filter is one pass over
+    memory in order rather than a stride through every filter."""
+    key = np.zeros(columns.shape[1], dtype=np.uint64)
     for j, p in enumerate(positions):
-        bit = (filters[:, p // 64] >> np.uint64(p % 64)) & np.uint64(1)
+        bit = (columns[p // 64] >> np.uint64(p % 64)) & np.uint64(1)
         key |= bit << np.uint64(j)
     return key.view(np.int64)
 
@@ -96,25 +100,25 @@ def _band_keys(filters: npt.NDArray[np.uint64], positions: Ints) -> Ints:
 def _bucket_pairs(keys: Ints, owner: Ints) -> tuple[Ints, Ints, int]:
     """Pairs of rows with equal keys and different owners, and how many buckets were too
     large to pair."""
-    order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    order = np.lexsort((owner, keys))  # by key, then owner: a bucket is runs of one owner
+    sorted_keys, sorted_owner = keys[order], owner[order]
+    new_key = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
+    starts = np.flatnonzero(new_key)
     sizes = np.diff(np.r_[starts, len(keys)])
     too_big = sizes > MAX_BUCKET
     keep = (sizes > 1) & ~too_big
     if not keep.any():
         return np.empty(0, np.int64), np.empty(0, np.int64), int(too_big.sum())
-    # every position t in a kept bucket pairs with the positions after it in the bucket
-    run_end = np.repeat(starts + sizes, sizes)
-    in_kept = np.repeat(keep, sizes)
-    position = np.arange(len(keys))
-    after = np.where(in_kept, run_end - position - 1, 0)
-    left = np.repeat(position, after)
+    # every position t in a kept bucket pairs with the positions after its owner's run in
+    # the bucket, which are the bucket's records of other owners that come after t's owner
+    runs = np.flatnonzero(new_key | np.r_[True, sorted_owner[1:] != sorted_owner[:-1]])
+    run_end = np.repeat(np.r_[runs[1:], len(keys)], np.diff(np.r_[runs, len(keys)]))
+    bucket_end = np.repeat(starts + sizes, sizes)
+    after = np.where(np.repeat(keep, sizes), bucket_end - run_end, 0)
+    left = np.repeat(np.arange(len(keys)), after)
     first = np.cumsum(after) - after  # where each position's pairs begin in ``left``
-    right = left + 1 + (np.arange(len(left)) - np.repeat(first, after))
-    left, right = order[left], order[right]
-    cross = owner[left] != owner[right]
-    return left[cross], right[cross], int(too_big.sum())
+    right = np.repeat(run_end, after) + (np.arange(len(left)) - np.repeat(first, after))
+    return order[left], order[right], int(too_big.sum())
 
 
 def _identifier_pairs(files: Sequence[Encodings], offsets: Ints) -> set[tuple[int, int]]:
@@ -130,9 +134,12 @@ def _identifier_pairs(files: Sequence[Encodings], offsets: Ints) -> set[tuple[in
     return pairs
 
 
-def dice(filters: npt.NDArray[np.uint64], left: Ints, right: Ints) -> npt.NDArray[np.float64]:
-    """The Dice coefficients of the filter pairs ``(left[i], right[i])``."""
-    counts = np.bitwise_count(filters).sum(axis=1, dtype=np.int64)
+def dice(filters: npt.NDArray[np.uint64], left: Ints, right: Ints,
+         counts: Ints | None = None) -> npt.NDArray[np.float64]:
+    """The Dice coefficients of the filter pairs ``(left[i], right[i])``; ``counts``, the bits
+    set in each filter, when already known."""
+    if counts is None:
+        counts = np.bitwise_count(filters).sum(axis=1, dtype=np.int64)
     out = np.empty(len(left), dtype=np.float64)
     for s in range(0, len(left), CHUNK):
         a, b = left[s:s + CHUNK], right[s:s + CHUNK]
@@ -143,10 +150,18 @@ def dice(filters: npt.NDArray[np.uint64], left: Ints, right: Ints) -> npt.NDArra
     return out
 
 
+def _unique(codes: Ints) -> Ints:
+    """The distinct values of ``codes``, sorted: ``np.unique``, which in numpy 2.4 takes 30 s
+    on 40 million pair codes where sorting them takes under one."""
+    ordered = np.sort(codes)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
+
+
 def _candidates(filters: npt.NDArray[np.uint64], owner: Ints, words: int, bands: int,
                 bits: int) -> Iterator[tuple[Ints, Ints, int]]:
+    columns = np.ascontiguousarray(filters.T)
     for positions in _bands(words, bands, bits, seed=words):
-        yield _bucket_pairs(_band_keys(filters, positions), owner)
+        yield _bucket_pairs(_band_keys(columns, positions), owner)
 
 
 def match(files: Sequence[Encodings], *, threshold: float = THRESHOLD, bands: int = BANDS,
@@ -161,55 +176,62 @@ def match(files: Sequence[Encodings], *, threshold: float = THRESHOLD, bands: in
     filters = np.concatenate([f.filters for f in files])
     owner = np.repeat(np.arange(len(files), dtype=np.int64), sizes)
     total = int(sizes.sum())
-    found: list[Ints] = []
-    skipped = held = 0
+    counts = np.bitwise_count(filters).sum(axis=1, dtype=np.int64)
+    # Each band's pairs are scored as they come and only those at or above the threshold are
+    # kept: at a million records a side the bands find more than a billion pairs, too many
+    # to hold, most of them below the threshold. A pair found by several bands is scored
+    # once per band; the hits are the same as scoring each pair once.
+    kept: list[Ints] = []
+    compared = skipped = held = 0
+    folded = FOLD
     for left, right, too_big in _candidates(filters, owner, files[0].schema.words, bands,
                                             band_bits):
         skipped += too_big
-        found.append(np.minimum(left, right) * total + np.maximum(left, right))
+        compared += len(left)
+        good = dice(filters, left, right, counts) >= threshold
+        left, right = left[good], right[good]
+        kept.append(np.minimum(left, right) * total + np.maximum(left, right))
         held += len(left)
-        if held > 4 * CHUNK:  # fold the bands found so far, so repeats do not pile up
-            found = [np.unique(np.concatenate(found))]
-            held = len(found[0])
-    seen = np.unique(np.concatenate(found)) if found else np.empty(0, np.int64)
+        if held > folded:  # fold the bands kept so far, so repeats do not pile up
+            kept = [_unique(np.concatenate(kept))]
+            held = len(kept[0])
+            folded = 2 * held + FOLD
     by_identifier = _identifier_pairs(files, offsets)
     strong = np.array(sorted(a * total + b for a, b in by_identifier), dtype=np.int64)
-    pairs = np.union1d(seen, strong)
+    pairs = _unique(np.concatenate([*kept, strong]))
     left, right = pairs // total, pairs % total
-    scores = dice(filters, left, right)
+    scores = dice(filters, left, right, counts)
     is_strong = np.isin(pairs, strong)
     keep = (scores >= threshold) | is_strong
     left, right, scores, is_strong = left[keep], right[keep], scores[keep], is_strong[keep]
     ranked = np.lexsort((-scores, ~is_strong))  # identifier hits first, then by score
-
-    def place(row: int) -> tuple[int, int]:
-        f = int(owner[row])
-        return f, row - int(offsets[f])
-
-    hits, groups = _solve([
-        Hit(place(int(left[i])), place(int(right[i])),
-            max(float(scores[i]), IDENTIFIER_SCORE) if is_strong[i] else float(scores[i]),
-            bool(is_strong[i]))
-        for i in ranked
-    ])
-    return Result(hits, groups, len(pairs), skipped)
+    left, right, scores, is_strong = left[ranked], right[ranked], scores[ranked], is_strong[ranked]
+    left_file, right_file = owner[left], owner[right]
+    hits, groups = _solve(zip(
+        zip(left_file.tolist(), (left - offsets[left_file]).tolist(), strict=True),
+        zip(right_file.tolist(), (right - offsets[right_file]).tolist(), strict=True),
+        np.where(is_strong, np.maximum(scores, IDENTIFIER_SCORE), scores).tolist(),
+        is_strong.tolist(), strict=True))
+    return Result(hits, groups, compared + len(strong), skipped)
 
 
-def _solve(ranked: list[Hit]) -> tuple[list[Hit], list[list[tuple[int, int]]]]:
-    """Greedy solving: join two groups at each hit, best first, unless they share an agency."""
+def _solve(ranked: Iterable[tuple[tuple[int, int], tuple[int, int], float, bool]]) -> tuple[
+        list[Hit], list[list[tuple[int, int]]]]:
+    """Greedy solving: join two groups at each hit (``(file, index)`` twice, the score and
+    whether an identifier found it), best first, unless they share an agency."""
     ids = itertools.count()
     group: dict[tuple[int, int], int] = {}
     members: dict[int, list[tuple[int, int]]] = {}
     kept = []
-    for hit in ranked:
-        a, b = group.get(hit.left), group.get(hit.right)
+    for first, second, score, identifier in ranked:
+        a, b = group.get(first), group.get(second)
         if a is not None and a == b:
             continue
-        left = members[a] if a is not None else [hit.left]
-        right = members[b] if b is not None else [hit.right]
+        left = members[a] if a is not None else [first]
+        right = members[b] if b is not None else [second]
         if {f for f, _ in left} & {f for f, _ in right}:
             continue
-        kept.append(hit)
+        kept.append(Hit(first, second, score, identifier))
         new = a if a is not None else (b if b is not None else next(ids))
         joined = left + right
         members[new] = joined
