@@ -21,7 +21,7 @@ clkhash (encoding) and anonlink (matching).
    end to end (encode both files, block, score, solve) Tessera against clkhash + anonlink
    all-pairs, with the F1 of each. ``--million`` (or ``--size 1000000 --no-reference``) runs
    Tessera alone and reports time and peak memory.
-3. Attack. The frequency attack of ``tessera.pprl.attack`` on ``--attacked`` records of a
+3. Attack. The frequency attack of ``tessera.linkage.pprl.attack`` on ``--attacked`` records of a
    scenario (``--attack-scale``), the population being every person record of that scenario:
    the share re-identified without hardening and with each hardening, and the F1 each
    hardening costs on FEBRL4 and on the scenario.
@@ -44,10 +44,10 @@ import numpy as np
 
 import data
 from tessera.linkage.evaluate import Scores, pairwise
-from tessera.pprl.attack import attack
-from tessera.pprl.encode import Encodings, encode
-from tessera.pprl.match import match
-from tessera.pprl.schema import Hardening, Schema, Secret
+from tessera.linkage.pprl.attack import attack
+from tessera.linkage.pprl.encode import Encodings, encode
+from tessera.linkage.pprl.match import match
+from tessera.linkage.pprl.schema import Hardening, Schema, Secret
 
 try:
     import anonlink

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from tessera.linkage.features import person_rows
-from tessera.pprl import files
-from tessera.pprl.encode import encode
-from tessera.pprl.schema import Schema, Secret
+from tessera.linkage.pprl import files
+from tessera.linkage.pprl.encode import encode
+from tessera.linkage.pprl.schema import Schema, Secret
 from tessera.standard.records import ANY_RECORD, Record
 
 SECRET = Secret("tx", bytes(range(32)))

@@ -26,8 +26,8 @@ from tessera.ingest.readers import read_rows
 from tessera.ingest.validate import Valid, validate_rows
 from tessera.linkage import exchange as matching
 from tessera.linkage.features import person_rows
-from tessera.pprl.encode import encode
-from tessera.pprl.schema import EncodingError, Schema, Secret
+from tessera.linkage.pprl.encode import encode
+from tessera.linkage.pprl.schema import EncodingError, Schema, Secret
 from tessera.synth import scenario as synth
 from tessera.synth.world import Settings
 from tests.conftest import World
@@ -368,7 +368,7 @@ def test_people_of_a_generated_scenario_are_found_across_agencies(
 
 
 def _file(agency: str, rows: list[dict[str, Any]], folder: Path) -> bytes:
-    from tessera.pprl import files
+    from tessera.linkage.pprl import files
 
     path = folder / f"{agency}.jsonl"
     files.write(path, encode(agency, list(rows), Schema(), SECRET))

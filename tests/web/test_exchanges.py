@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from tessera.config import Settings
 from tessera.hub.models import AuditEntry, EncodedRecord
-from tessera.pprl.schema import Secret
+from tessera.linkage.pprl.schema import Secret
 from tessera.web import create_app
 from tests.hub.encodings import OTHER_SECRET, SECRET, encoded
 from tests.web.conftest import Web

@@ -14,7 +14,7 @@ from tessera.cli.common import console, errors_as_messages, open_hub, settings
 from tessera.hub import admin, exchanges, hits
 from tessera.hub.hits import HitView
 from tessera.linkage import exchange as matching
-from tessera.pprl.match import THRESHOLD
+from tessera.linkage.pprl.match import THRESHOLD
 
 app = typer.Typer(help="Hit/no-hit matching of agencies' encodings at the hub.",
                   no_args_is_help=True)

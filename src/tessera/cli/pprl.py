@@ -16,12 +16,12 @@ import typer
 from tessera.cli.common import console, fail
 from tessera.cli.link import CountryOpt, MappingOpt, TypedOpt, read_records
 from tessera.linkage.features import person_rows
-from tessera.pprl import files as encodings_files
-from tessera.pprl.encode import SHAREABLE
-from tessera.pprl.encode import encode as encode_rows
-from tessera.pprl.match import THRESHOLD
-from tessera.pprl.match import match as match_files
-from tessera.pprl.schema import EncodingError, Secret, load_schema
+from tessera.linkage.pprl import files as encodings_files
+from tessera.linkage.pprl.encode import SHAREABLE
+from tessera.linkage.pprl.encode import encode as encode_rows
+from tessera.linkage.pprl.match import THRESHOLD
+from tessera.linkage.pprl.match import match as match_files
+from tessera.linkage.pprl.schema import EncodingError, Secret, load_schema
 
 secret_app = typer.Typer(help="The exchange secret that keys every encoding.",
                          no_args_is_help=True)

@@ -2,7 +2,7 @@
 
 Agencies that will not send names to the hub upload encodings instead: Bloom filters and keyed
 identifier hashes made at the agency with the exchange's secret, which the hub never holds
-(``tessera.pprl``). An exchange is a set of agencies that encode under one schema and one
+(``tessera.linkage.pprl``). An exchange is a set of agencies that encode under one schema and one
 secret; the convening organisation opens it and sets the lowest score recorded as a hit. The
 first upload fixes the exchange's schema fingerprint and key id; encodings made under others
 are refused, until a rotation retires the secret and clears every agency's encodings.

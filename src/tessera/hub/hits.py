@@ -42,7 +42,7 @@ from tessera.hub.models import (
 from tessera.hub.records import NotFound
 
 PURPOSE_MIN, PURPOSE_MAX = 3, 500
-# Bands of a hit's score (``tessera.pprl.match.Hit.band``), and one for two records that are
+# Bands of a hit's score (``tessera.linkage.pprl.match.Hit.band``), and one for two records that are
 # each a hit with a third agency's record of the person, but are not close enough themselves.
 BANDS = ("identifier", "high", "possible", "linked")
 LINKED = "linked"

@@ -270,7 +270,7 @@ class Exchange(Base):
     threshold: Mapped[float] = mapped_column(Float)
     fingerprint: Mapped[str | None] = mapped_column(String(16), default=None)
     key_id: Mapped[str | None] = mapped_column(String(16), default=None)
-    # the schema in full (``tessera.pprl.schema.Schema``): the matcher needs its shape
+    # the schema in full (``tessera.linkage.pprl.schema.Schema``): the matcher needs its shape
     encoding_schema: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
     retired_key_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

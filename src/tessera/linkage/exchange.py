@@ -1,9 +1,9 @@
 """Hit/no-hit matching over the hub: an agency's encodings file stored, and its match requests
-run (``tessera.hub.exchanges`` keeps them; ``tessera.pprl`` reads the files and matches).
+run (``tessera.hub.exchanges`` keeps them; ``tessera.linkage.pprl`` reads the files and matches).
 
 An upload is checked whole before anything is written, and written in one transaction: a bad
 file is refused with the file's own error (its line and problem) and the agency's earlier
-encodings stay as they were. Beyond what ``tessera.pprl.files`` checks, the hub refuses
+encodings stay as they were. Beyond what ``tessera.linkage.pprl.files`` checks, the hub refuses
 anything that could carry plaintext into its store: identifier hashes that are not hashes,
 shared attributes that are not the code, gender or year they claim to be, references longer
 than a reference.
@@ -32,10 +32,10 @@ from tessera.hub.db import Hub
 from tessera.hub.exchanges import Batch, StoredSet
 from tessera.hub.hits import LINKED, Found, HitView
 from tessera.hub.models import EncodingUpload, MatchRun, as_utc
-from tessera.pprl import files
-from tessera.pprl.encode import SHAREABLE, Encodings
-from tessera.pprl.match import IDENTIFIER_SCORE, Hit, match
-from tessera.pprl.schema import EncodingError, Schema
+from tessera.linkage.pprl import files
+from tessera.linkage.pprl.encode import SHAREABLE, Encodings
+from tessera.linkage.pprl.match import IDENTIFIER_SCORE, Hit, match
+from tessera.linkage.pprl.schema import EncodingError, Schema
 from tessera.standard.codes import Gender
 
 MAX_REF = 128

@@ -19,7 +19,7 @@ from tessera.hub.exchanges import ExchangeError, ExchangeMismatch, WrongAgency
 from tessera.hub.hits import RateLimited
 from tessera.hub.records import AlreadyRetracted, NotFound
 from tessera.ingest.load import LoadError
-from tessera.pprl.schema import EncodingError
+from tessera.linkage.pprl.schema import EncodingError
 from tessera.web.deps import CsrfRefused, NotSignedIn, Throttled
 from tessera.web.render import render
 from tessera.web.routes.screening import ScreeningError

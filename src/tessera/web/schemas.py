@@ -14,7 +14,7 @@ from tessera.hub.models import StoredRecord, Submission, as_utc
 from tessera.hub.oversight import Entry
 from tessera.ingest.load import LoadResult
 from tessera.linkage.exchange import RunSummary
-from tessera.pprl.match import THRESHOLD
+from tessera.linkage.pprl.match import THRESHOLD
 from tessera.standard.codes import SCOPE_ORDER
 from tessera.standard.records import RECORD_TYPES
 

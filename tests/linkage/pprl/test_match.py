@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tessera.linkage.evaluate import pairwise
-from tessera.pprl.encode import encode
-from tessera.pprl.match import _bucket_pairs, match
-from tessera.pprl.schema import EncodingError, Schema, Secret
-from tests.pprl.conftest import Encoded, row
+from tessera.linkage.pprl.encode import encode
+from tessera.linkage.pprl.match import _bucket_pairs, match
+from tessera.linkage.pprl.schema import EncodingError, Schema, Secret
+from tests.linkage.pprl.conftest import Encoded, row
 
 SECRET = Secret("test", b"k" * 32)
 

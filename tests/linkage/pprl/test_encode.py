@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tessera.pprl import files
-from tessera.pprl.encode import encode
-from tessera.pprl.match import dice
-from tessera.pprl.schema import EncodingError, Hardening, Schema, Secret, load_schema
-from tests.pprl.conftest import row
+from tessera.linkage.pprl import files
+from tessera.linkage.pprl.encode import encode
+from tessera.linkage.pprl.match import dice
+from tessera.linkage.pprl.schema import EncodingError, Hardening, Schema, Secret, load_schema
+from tests.linkage.pprl.conftest import row
 
 SECRET = Secret("test", b"k" * 32)
 SCHEMA = Schema()

@@ -83,12 +83,12 @@ class Secret:
 
     @property
     def key_id(self) -> str:
-        return hmac.new(self.key, b"tessera/pprl/key-id", hashlib.sha256).hexdigest()[:16]
+        return hmac.new(self.key, b"tessera/linkage/pprl/key-id", hashlib.sha256).hexdigest()[:16]
 
     def derive(self, schema: Schema, purpose: str) -> bytes:
         """The key for one use (one kind of token, the identifiers, the flips) under one
         schema: knowing one derived key tells nothing of another."""
-        label = f"tessera/pprl/{schema.fingerprint()}/{purpose}".encode()
+        label = f"tessera/linkage/pprl/{schema.fingerprint()}/{purpose}".encode()
         return hmac.new(self.key, label, hashlib.sha256).digest()
 
     @classmethod

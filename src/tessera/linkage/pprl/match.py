@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from tessera.pprl.encode import Encodings
-from tessera.pprl.schema import EncodingError
+from tessera.linkage.pprl.encode import Encodings
+from tessera.linkage.pprl.schema import EncodingError
 
 THRESHOLD = 0.8
 BANDS = 48

@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from tessera.pprl.encode import tokens
-from tessera.pprl.schema import Schema
+from tessera.linkage.pprl.encode import tokens
+from tessera.linkage.pprl.schema import Schema
 
 NAME_KINDS = ("name_grams", "name_keys")
 

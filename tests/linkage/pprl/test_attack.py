@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 
 from tessera.linkage.evaluate import scenario_rows
-from tessera.pprl.attack import attack
-from tessera.pprl.encode import encode
-from tessera.pprl.schema import Hardening, Schema, Secret
+from tessera.linkage.pprl.attack import attack
+from tessera.linkage.pprl.encode import encode
+from tessera.linkage.pprl.schema import Hardening, Schema, Secret
 
 
 def test_hardening_defeats_the_frequency_attack() -> None:

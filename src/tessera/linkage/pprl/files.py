@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from tessera.pprl.encode import SHAREABLE, Encodings
-from tessera.pprl.schema import EncodingError, Schema
+from tessera.linkage.pprl.encode import SHAREABLE, Encodings
+from tessera.linkage.pprl.schema import EncodingError, Schema
 
 FORMAT = "tessera-encodings"
 

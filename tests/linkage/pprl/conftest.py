@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from tessera.linkage.evaluate import scenario_rows
-from tessera.pprl.encode import Encodings, encode
-from tessera.pprl.schema import Schema, Secret
+from tessera.linkage.pprl.encode import Encodings, encode
+from tessera.linkage.pprl.schema import Schema, Secret
 
 
 @dataclass

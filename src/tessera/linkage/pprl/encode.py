@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from tessera.pprl.schema import Schema, Secret
+from tessera.linkage.pprl.schema import Schema, Secret
 
 BATCH = 32_768
 # the attributes an owner may choose to share beside the encodings: none of them names anyone
