@@ -10,9 +10,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from tessera.linkage.evaluate import scenario_rows
 from tessera.linkage.features import person_rows
-from tessera.linkage.run import LINKED_TYPES
-from tessera.standard.records import ANY_RECORD, Person, Record
+from tessera.standard.records import ANY_RECORD, Record
 
 Rows = list[dict[str, Any]]
 
@@ -23,20 +23,7 @@ def folder() -> Path:
 
 def scenario(scale: int, seed: int) -> tuple[Rows, dict[str, str], set[str]]:
     """The person rows of a generated scenario, the truth, and the scripts its names use."""
-    from tessera.synth.scenario import generate
-    from tessera.synth.world import Settings
-
-    generated = generate(Settings(seed=seed, scale=scale))
-    records: list[tuple[str, Record]] = []
-    truth: dict[str, str] = {}
-    for agency in generated.agencies:
-        context = {"country": agency.country}
-        records += [(agency.code, ANY_RECORD.validate_python(r, context=context))
-                    for r in agency.rows if r["record_type"] in LINKED_TYPES]
-        truth.update({f"{agency.code}/{ref}": true_id
-                      for ref, kind, true_id in agency.truth if kind == "person"})
-    scripts = {r.name.script for _, r in records if isinstance(r, Person) and r.name}
-    return person_rows(records), truth, scripts
+    return scenario_rows(scale, seed)
 
 
 def febrl4() -> tuple[Rows, dict[str, str], int] | None:
