@@ -1,11 +1,14 @@
-"""Privacy-preserving matching benchmark (issue 5): quality, speed and a re-identification
-attack, each measured side by side, in the same run on the same rows, with CSIRO Data61's
-clkhash (encoding) and anonlink (matching).
+"""Privacy-preserving matching benchmark (issue 5), side by side with clkhash + anonlink.
 
-    .venv/bin/pip install -e '.[bench]'    # clkhash, anonlink: without them the comparisons
-                                           # are skipped, saying so
-    .venv/bin/python bench/pprl.py [--scale 20000] [--size 100000] [--seed 1]
-    .venv/bin/python bench/pprl.py --million     # Tessera alone, 1,000,000 x 1,000,000
+Quality, speed and a re-identification attack, each measured in the same run on the same rows
+as CSIRO Data61's clkhash (encoding) and anonlink (matching):
+
+    .venv/bin/pip install -e '.[bench]'          # clkhash, anonlink; without them the
+    .venv/bin/pip install 'mypy-extensions>=1'   # comparisons are skipped, saying so (clkhash
+                                                 # pins mypy-extensions<0.5: mypy needs >=1)
+    .venv/bin/python bench/pprl.py               # quality, 100,000 x 100,000, attack: ~7 min
+    .venv/bin/python bench/pprl.py --million     # Tessera alone, 1,000,000 x 1,000,000: ~7 min
+    .venv/bin/python bench/pprl.py --only attack --balance --secrets 1   # balanced filters too
 
 1. Quality. FEBRL4 (``$TESSERA_BENCH_DATA/febrl``, default ``../shared/data``; skipped, saying
    so, when absent) and a generated scenario (``--scale``; eight countries, names in Latin,
