@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -86,3 +87,29 @@ def test_a_scenario_s_agencies_find_their_shared_people(tmp_path: Path) -> None:
     right = sum(truth[h["agency"], h["ref"]] == truth[h["other_agency"], h["other_ref"]]
                 for h in hits)
     assert len(hits) >= 20 and right / len(hits) >= 0.9
+
+
+def test_the_generator_gives_agencies_that_keep_names_an_encodings_file(tmp_path: Path) -> None:
+    refused = runner.invoke(app, ["synth", "--out", str(tmp_path / "x"), "--scale", "2000",
+                                  "--encodings-for", "ngo"])
+    assert refused.exit_code == 1 and "needs --secret" in refused.output
+    runner.invoke(app, ["secret", "new", str(tmp_path / "s.key"), "--exchange", "eu"])
+    result = runner.invoke(app, ["synth", "--out", str(tmp_path / "sc"), "--scale", "3000",
+                                 "--seed", "2", "--encodings-for", "ngo",
+                                 "--secret", str(tmp_path / "s.key")])
+    assert result.exit_code == 0, result.output
+    agencies = tmp_path / "sc" / "agencies"
+    encoded = sorted(agencies.glob("*.encodings.jsonl"))
+    assert encoded and all("-NGO." in p.name for p in encoded)
+    for path in encoded:
+        source = next(p for p in agencies.iterdir() if p.name == path.name.replace(
+            ".encodings.jsonl", ".csv"))
+        people = [r for r in csv.DictReader(source.open(encoding="utf-8-sig"))
+                  if r["record_type"] == "person"]
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assert len(lines) == len(people) + 1  # the header, then one line a person
+        # every record line but its filter (base64, where letters fall as they may) is read
+        readable = json.dumps([{k: v for k, v in json.loads(line).items() if k != "filter"}
+                               for line in lines[1:]]).casefold()
+        assert not any(part.casefold() in readable for p in people
+                       for part in p["name"].split() if len(part) > 3)

@@ -12,6 +12,7 @@ from typing import Any
 from tessera.linkage.features import person_rows
 from tessera.linkage.run import LINKED_TYPES
 from tessera.standard.records import ANY_RECORD, Person, Record
+from tessera.synth.observe import Agency
 from tessera.synth.scenario import generate
 from tessera.synth.world import Settings
 
@@ -57,16 +58,25 @@ def pairwise(found: Mapping[str, str], truth: Mapping[str, str], *,
     return Scores(len(expected), len(got), len(expected & got))
 
 
+def _records(agency: Agency) -> list[tuple[str, Record]]:
+    context = {"country": agency.country}
+    return [(agency.code, ANY_RECORD.validate_python(r, context=context))
+            for r in agency.rows if r["record_type"] in LINKED_TYPES]
+
+
+def agency_person_rows(agency: Agency) -> list[dict[str, Any]]:
+    """The person rows (``tessera.linkage.features``) of one generated agency's records."""
+    return person_rows(_records(agency))
+
+
 def scenario_rows(scale: int, seed: int) -> tuple[list[dict[str, Any]], dict[str, str], set[str]]:
-    """The person rows (``tessera.linkage.features``) of a generated scenario's agencies, the
-    truth ("AGENCY/ref" -> true person) and the scripts its names are written in."""
+    """The person rows of a generated scenario's agencies, the truth ("AGENCY/ref" -> true
+    person) and the scripts its names are written in."""
     generated = generate(Settings(seed=seed, scale=scale))
     records: list[tuple[str, Record]] = []
     truth: dict[str, str] = {}
     for agency in generated.agencies:
-        context = {"country": agency.country}
-        records += [(agency.code, ANY_RECORD.validate_python(r, context=context))
-                    for r in agency.rows if r["record_type"] in LINKED_TYPES]
+        records += _records(agency)
         truth.update({f"{agency.code}/{ref}": true_id
                       for ref, kind, true_id in agency.truth if kind == "person"})
     scripts = {r.name.script for _, r in records if isinstance(r, Person) and r.name}
