@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from tessera.cli import app
 from tessera.hub import audit, entities
 from tessera.hub.db import Hub
-from tessera.hub.models import Agency, StoredRecord, Submission
+from tessera.hub.models import Agency, EncodedRecord, Hit, StoredRecord, Submission
 
 
 def test_demo_builds_a_hub_from_a_scenario(tmp_path: Path) -> None:
@@ -35,6 +35,12 @@ def test_demo_builds_a_hub_from_a_scenario(tmp_path: Path) -> None:
     with hub.session() as s:
         assert entities.current_members(s)
     assert "iom.analyst" in result.output
+    # the police forces and NGOs uploaded encodings, and the NGOs' requests found hits
+    assert "uploaded encodings to exchange 'demo'" in result.output
+    with hub.session() as s:
+        assert (s.scalar(select(func.count()).select_from(EncodedRecord)) or 0) > 0
+        assert (s.scalar(select(func.count()).select_from(Hit)) or 0) > 0
+    assert (data_dir / "exchange.key").exists()
 
 
 def test_demo_refuses_to_empty_a_directory_that_is_not_a_demo(tmp_path: Path) -> None:

@@ -21,16 +21,24 @@ from rich.table import Table
 from tessera.cli.common import console, fail
 from tessera.cli.web import run_server
 from tessera.config import Settings
-from tessera.hub import access, admin, audit, records
+from tessera.hub import access, admin, audit, exchanges, records
 from tessera.hub.db import Hub, upgrade
 from tessera.ingest.load import load_file
 from tessera.ingest.report import render_table
+from tessera.linkage.evaluate import agency_person_rows
+from tessera.linkage.exchange import run_match, upload_file
+from tessera.linkage.pprl import files
+from tessera.linkage.pprl.encode import encode
+from tessera.linkage.pprl.match import THRESHOLD
+from tessera.linkage.pprl.schema import Schema, Secret
 from tessera.linkage.run import link_hub
 from tessera.standard.countries import country_name
 from tessera.synth import scenario as synth
 from tessera.synth.world import Settings as WorldSettings
 
 DEMO_PASSWORD = "tessera-demo"  # noqa: S105 - printed for the demo's users, demo mode only
+DEMO_EXCHANGE = "demo"
+DEMO_PURPOSE = "demo: which agencies hold records of the people our shelter supports"
 CONVENER = ("IOM", "International Organization for Migration (convener)", "CH")
 # How each kind of agency shares by default: police forces with every member, NGOs only with
 # their country's police (they hold survivors' accounts), FIUs with the hub's analysts.
@@ -157,6 +165,7 @@ def demo(
         f"{linked.linked:,} of them found in more than one agency's records "
         "(see a record's page for the same person elsewhere)"
     )
+    _exchange(hub, cfg, scenario, data_dir)
     with hub.session() as s:
         check = audit.verify(s)
     console.rule("[bold]Audit")
@@ -171,6 +180,36 @@ def demo(
     )
     if serve:
         run_server(cfg, hub, "127.0.0.1", port)
+
+
+def _exchange(hub: Hub, cfg: Settings, scenario: synth.Scenario, data_dir: Path) -> None:
+    """Hit/no-hit matching: the convener opens an exchange; the police forces and the NGOs
+    encode their people with a secret the hub never sees and upload the encodings (as agencies
+    that keep names to themselves would; here they submitted their files too); each NGO asks
+    which agencies hold the people it supports."""
+    console.rule("[bold]Hit/no-hit exchange")
+    with hub.session() as s:
+        exchanges.set_exchange(s, admin.actor(s, "admin"), DEMO_EXCHANGE, THRESHOLD)
+    secret = Secret.new(DEMO_EXCHANGE)  # held by the agencies, beside the hub, never in it
+    secret.save(data_dir / "exchange.key")
+    sharing = [a for a in scenario.agencies if a.kind in ("police", "ngo")]
+    with console.status("encoding and uploading the police forces' and NGOs' people…"):
+        for agency in sharing:
+            encoded = encode(agency.code, agency_person_rows(agency), Schema(), secret)
+            path = data_dir / "scenario" / "agencies" / f"{agency.code}.encodings.jsonl"
+            files.write(path, encoded)
+            upload_file(hub, agency.code.lower(), DEMO_EXCHANGE, path)
+    found = 0
+    with console.status("each NGO asks which agencies hold the people it supports…"):
+        for agency in sharing:
+            if agency.kind == "ngo":
+                run = run_match(hub, agency.code.lower(), DEMO_EXCHANGE, DEMO_PURPOSE,
+                                per_day=cfg.match_requests_per_day)
+                found += len(run.new)
+    console.print(f"{len(sharing)} police forces and NGOs uploaded encodings to exchange "
+                  f"{DEMO_EXCHANGE!r} (its secret in {data_dir / 'exchange.key'}, never in the "
+                  f"hub); the NGOs' requests found {found} hits (see Hits, signed in as an NGO "
+                  "or police user)")
 
 
 def _show_visibility(hub: Hub, users: list[tuple[str, str, list[str]]]) -> None:
