@@ -25,6 +25,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 SCHEMA_VERSION = 1
+# Part of the encoding protocol, not of the code's layout: changing them changes every key id
+# and every bit, and files encoded before are refused.
+LABEL = "tessera/pprl"
+KEY_ID_LABEL = b"tessera/pprl/key-id"
 
 
 class Hardening(BaseModel):
@@ -83,12 +87,12 @@ class Secret:
 
     @property
     def key_id(self) -> str:
-        return hmac.new(self.key, b"tessera/linkage/pprl/key-id", hashlib.sha256).hexdigest()[:16]
+        return hmac.new(self.key, KEY_ID_LABEL, hashlib.sha256).hexdigest()[:16]
 
     def derive(self, schema: Schema, purpose: str) -> bytes:
         """The key for one use (one kind of token, the identifiers, the flips) under one
         schema: knowing one derived key tells nothing of another."""
-        label = f"tessera/linkage/pprl/{schema.fingerprint()}/{purpose}".encode()
+        label = f"{LABEL}/{schema.fingerprint()}/{purpose}".encode()
         return hmac.new(self.key, label, hashlib.sha256).digest()
 
     @classmethod
