@@ -127,7 +127,7 @@ def match(
     sizes = Counter(len(g) for g in result.groups)
     spread = ", ".join(f"{n:,} in {k} agencies" for k, n in sorted(sizes.items()))
     console.print(f"{len(result.hits):,} hits in {len(result.groups):,} groups "
-                  f"({spread or 'none'}); {result.candidates:,} pairs compared; written to {out}")
+                  f"({spread or 'none'}); {result.candidates:,} comparisons; written to {out}")
     if result.skipped_buckets:
         console.print(f"[yellow]{result.skipped_buckets} blocking buckets were too large to "
                       "compare (many identical filters: empty names?)[/]")
