@@ -1,0 +1,120 @@
+"""How two entities connect: the shortest paths between them, each hop with the ties and the
+records behind it; and how the network changes from one period to the next."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import igraph as ig
+
+from tessera.network.analyse import distances
+
+
+class NotInNetwork(LookupError):
+    """A node the network does not hold (or that the viewer may not see)."""
+
+
+@dataclass(frozen=True)
+class Hop:
+    source: str  # labels
+    target: str
+    kinds: tuple[str, ...]
+    records: tuple[str, ...]  # "AGENCY/ref" of the records stating the ties
+
+
+@dataclass(frozen=True)
+class Path:
+    length: float  # the sum of tie lengths (1 / weight)
+    hops: tuple[Hop, ...]
+
+
+def find(graph: ig.Graph, wanted: str) -> int:
+    """The simple graph's node for ``wanted``: a node id, a folded member's id, or a label
+    (when exactly one node has it)."""
+    for attribute in ("name", "label"):
+        found = graph.vs.select(**{f"{attribute}_eq": wanted})
+        if len(found) == 1:
+            return int(found[0].index)
+    for v in graph.vs:
+        if wanted in (v["members"] if "members" in graph.vs.attributes() else ()):
+            return int(v.index)
+    raise NotInNetwork(f"no node {wanted!r} in the network (give a node id, or a label only "
+                       "one node has)")
+
+
+def between(directed: ig.Graph, simple: ig.Graph, a: str, b: str, *, k: int = 1
+            ) -> list[Path]:
+    """Up to ``k`` shortest paths from ``a`` to ``b`` in the simple graph, shortest first; the
+    ties behind each hop are read from the directed graph it was made from."""
+    start, end = find(simple, a), find(simple, b)
+    if start == end:
+        return []
+    length = distances(simple)
+    paths = simple.get_k_shortest_paths(start, end, k=k, weights=length, mode="all",
+                                        output="vpath")
+    index = {name: v for v, name in enumerate(directed.vs["name"])}
+    found = []
+    for path in paths:
+        if len(path) < 2:
+            continue
+        hops = []
+        total = 0.0
+        for u, v in itertools.pairwise(path):
+            total += length[simple.get_eid(u, v)]
+            left = [index[m] for m in simple.vs[u]["members"]]
+            right = [index[m] for m in simple.vs[v]["members"]]
+            ties = directed.es.select(_between=(left, right))
+            hops.append(Hop(simple.vs[u]["label"], simple.vs[v]["label"],
+                            tuple(sorted(set(ties["kind"]))),
+                            tuple(sorted({r for rs in ties["records"] for r in rs.split(";")
+                                          if r}))))
+        found.append(Path(total, tuple(hops)))
+    return found
+
+
+def during(directed: ig.Graph, start: dt.date, end: dt.date) -> ig.Graph:
+    """The ties whose time span meets [start, end) and the nodes they join. Ties without a date
+    are left out: nothing says when they held."""
+    keep = []
+    for edge in directed.es:
+        first, last = edge["first"], edge["last"] or edge["first"]
+        if first and dt.date.fromisoformat(first) < end and dt.date.fromisoformat(last) >= start:
+            keep.append(edge.index)
+    return directed.subgraph_edges(keep, delete_vertices=True)
+
+
+def years(directed: ig.Graph) -> list[int]:
+    """The years the ties span."""
+    found = {int(d[:4]) for d in (*directed.es["first"], *directed.es["last"]) if d}
+    return list(range(min(found), max(found) + 1)) if found else []
+
+
+@dataclass(frozen=True)
+class Change:
+    period: str
+    nodes: int
+    ties: int
+    new: tuple[str, ...]  # labels of nodes absent from the period before
+    rising: tuple[tuple[str, float, float], ...]  # label, PageRank before, after
+
+
+def changes(periods: Sequence[tuple[str, ig.Graph]], *, top: int = 5) -> list[Change]:
+    """Each period's simple graph against the one before: who is new, whose PageRank rose
+    most (PageRank is a share of the whole, so periods of different size compare)."""
+    found = []
+    before: dict[str, float] = {}
+    for label, graph in periods:
+        rank = dict(zip(graph.vs["name"], graph.pagerank(weights="weight") if graph.vcount()
+                        else [], strict=True))
+        labels = dict(zip(graph.vs["name"], graph.vs["label"], strict=True))
+        new = sorted((n for n in rank if n not in before), key=lambda n: -rank[n])
+        rising = sorted(((n, before.get(n, 0.0), rank[n]) for n in rank if n in before),
+                        key=lambda r: r[1] - r[2])
+        found.append(Change(label, graph.vcount(), graph.ecount(),
+                            tuple(labels[n] for n in new[:top]),
+                            tuple((labels[n], b, a) for n, b, a in rising[:top] if a > b)))
+        before = rank
+    return found

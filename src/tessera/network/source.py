@@ -1,0 +1,40 @@
+"""The network a hub user may see, built from the records the one permission check lets them
+read.
+
+Each user's network is their own: its nodes and ties come only from records they may read, so
+nothing in it (a tie, a node's provenance, a count) says anything of the records they may not.
+The convener's analysts, who may view resolved entities (``entity.read``, hub-wide), see each
+entity as one node; a member agency's analysts see each person record as a node, joined to
+others through the phones, documents and accounts they share, until entities are derived per
+viewer (an entity joins records across agencies, which would tell of records they cannot see).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from tessera.hub import access, entities
+from tessera.hub.access import Actor
+from tessera.network.graph import Network, build
+from tessera.standard.records import ANY_RECORD, RECORD_TYPES, Record
+
+# Every record type ties something to something (cases by what they name together).
+NETWORK_TYPES = tuple(RECORD_TYPES)
+
+
+def from_hub(session: Session, actor: Actor) -> Network:
+    """The network of the records ``actor`` may see (the read is audited once, as
+    ``network.read``)."""
+    rows = entities.linkable(session, actor, NETWORK_TYPES, action="network.read",
+                             purpose="network")
+    records: list[tuple[str, Record]] = [
+        (row.agency.code, ANY_RECORD.validate_python(row.data)) for row in rows
+    ]
+    people: dict[str, str] = {}
+    if access.allowed(actor, "entity.read"):
+        members = entities.current_members(session)
+        keys = {f"{agency}/{r.ref}" for agency, r in records if r.record_type == "person"}
+        people = {k: e for k, e in members.items() if k in keys}
+        access.authorize(session, actor, "entity.read", "entities:network",
+                         {"records": len(people)})
+    return build(records, people)
