@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tessera.cli import demo, exchange, hub, ingest, link, pprl, standard, synth, web
+from tessera.cli import demo, exchange, hub, ingest, link, network, pprl, standard, synth, web
 
 app = typer.Typer(
     name="tessera",
@@ -29,6 +29,7 @@ app.add_typer(pprl.secret_app, name="secret")
 app.command("encode")(pprl.encode)
 app.command("match")(pprl.match)
 app.add_typer(exchange.app, name="exchange")
+app.add_typer(network.app, name="network")
 
 
 def main() -> None:

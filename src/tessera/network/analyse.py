@@ -180,10 +180,10 @@ def key_players(graph: ig.Graph, metrics: dict[str, list[float]], membership: Se
     """The nodes whose removal should hurt the network most, best first, each with its reasons.
 
     The score adds three parts, each from 0 to 1: position (betweenness, PageRank and degree,
-    each as a share of the highest among the rankable nodes, averaged), role (the strongest role agencies recorded,
-    ``ROLE_WEIGHT``), and brokerage (participation across communities, when the node's ties
-    reach two or more of them, or two or more countries), which counts half: on its own it
-    also marks the go-betweens of one group's two halves."""
+    each as a share of the highest among the rankable nodes, averaged), role (the strongest
+    role agencies recorded, ``ROLE_WEIGHT``), and brokerage (participation across
+    communities, when the node's ties reach two or more of them, or two or more countries),
+    which counts half: on its own it also marks the go-betweens of one group's two halves."""
     nodes = rankable(graph, kinds)
     if not nodes:
         return []

@@ -193,7 +193,7 @@ def _graph(nodes: pa.Table | None, edges: pa.Table, path: Path) -> ig.Graph:
         graph.es["weight"] = [_weight(k, int(c)) for k, c in zip(kinds, counts, strict=True)]
     graph.es["count"] = counts.astype(int).tolist()
     graph.es["amount"] = _numbers(edges, "amount", path, 0.0).tolist()
-    for column in ("first", "last", "records", "agencies", "cases", "countries"):
+    for column in ("first", "last", "records", "agencies", "cases", "countries", "currencies"):
         graph.es[column] = _strings(edges, column)
     return graph
 
