@@ -27,7 +27,7 @@ class Hop:
 
 @dataclass(frozen=True)
 class Path:
-    length: float  # the sum of tie lengths (1 / weight)
+    length: float  # the sum of tie lengths (1 / weight; 1 a hop when all weigh the same)
     hops: tuple[Hop, ...]
 
 
@@ -63,7 +63,7 @@ def between(directed: ig.Graph, simple: ig.Graph, a: str, b: str, *, k: int = 1
         hops = []
         total = 0.0
         for u, v in itertools.pairwise(path):
-            total += length[simple.get_eid(u, v)]
+            total += length[simple.get_eid(u, v)] if length else 1.0
             left = [index[m] for m in simple.vs[u]["members"]]
             right = [index[m] for m in simple.vs[v]["members"]]
             ties = directed.es.select(_between=(left, right))
