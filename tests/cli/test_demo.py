@@ -11,7 +11,14 @@ from typer.testing import CliRunner
 from tessera.cli import app
 from tessera.hub import audit, entities
 from tessera.hub.db import Hub
-from tessera.hub.models import Agency, EncodedRecord, Hit, StoredRecord, Submission
+from tessera.hub.models import (
+    Agency,
+    AuditEntry,
+    EncodedRecord,
+    Hit,
+    StoredRecord,
+    Submission,
+)
 
 
 def test_demo_builds_a_hub_from_a_scenario(tmp_path: Path) -> None:
@@ -41,6 +48,13 @@ def test_demo_builds_a_hub_from_a_scenario(tmp_path: Path) -> None:
         assert (s.scalar(select(func.count()).select_from(EncodedRecord)) or 0) > 0
         assert (s.scalar(select(func.count()).select_from(Hit)) or 0) > 0
     assert (data_dir / "exchange.key").exists()
+    # the network of what the hub's analysts see, with its key players, written for Gephi
+    assert "key players:" in result.output
+    gexf = (data_dir / "network.gexf").read_text(encoding="utf-8")
+    assert "<node " in gexf and "<edge " in gexf
+    with hub.session() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "network.read", AuditEntry.username == "iom.analyst"))
 
 
 def test_demo_refuses_to_empty_a_directory_that_is_not_a_demo(tmp_path: Path) -> None:

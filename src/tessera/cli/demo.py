@@ -32,6 +32,9 @@ from tessera.linkage.pprl.encode import encode
 from tessera.linkage.pprl.match import THRESHOLD
 from tessera.linkage.pprl.schema import Schema, Secret
 from tessera.linkage.run import link_hub
+from tessera.network import disrupt, export, tables
+from tessera.network.analyse import analyse
+from tessera.network.source import from_hub
 from tessera.standard.countries import country_name
 from tessera.synth import scenario as synth
 from tessera.synth.world import Settings as WorldSettings
@@ -166,6 +169,7 @@ def demo(
         "(see a record's page for the same person elsewhere)"
     )
     _exchange(hub, cfg, scenario, data_dir)
+    _network(hub, data_dir)
     with hub.session() as s:
         check = audit.verify(s)
     console.rule("[bold]Audit")
@@ -210,6 +214,25 @@ def _exchange(hub: Hub, cfg: Settings, scenario: synth.Scenario, data_dir: Path)
                   f"{DEMO_EXCHANGE!r} (its secret in {data_dir / 'exchange.key'}, never in the "
                   f"hub); the NGOs' requests found {found} hits (see Hits, signed in as an NGO "
                   "or police user)")
+
+
+def _network(hub: Hub, data_dir: Path) -> None:
+    """The network as the hub's analysts see it: the key players and the disruption plan;
+    the files for Gephi beside the hub."""
+    console.rule("[bold]Network")
+    with console.status("building and analysing the network the hub's analysts may see…"):
+        with hub.session() as s:
+            net = from_hub(s, admin.actor(s, "iom.analyst"))
+        graph = tables.from_rows(*tables.to_rows(net))
+        simple = tables.simple(graph)
+        found = analyse(simple)
+        plan = disrupt.compare(simple, found, 5)[0]
+        export.write(graph, "gexf", data_dir / "network.gexf")
+    console.print(
+        f"{len(net.nodes):,} nodes and {len(net.edges):,} ties; {len(found.communities):,} "
+        f"communities; key players: {', '.join(p.label for p in found.ranking[:5])}; "
+        f"removing {', '.join(plan.removed)} leaves a largest group of {plan.largest:,} "
+        f"(see Network; the whole graph for Gephi in {data_dir / 'network.gexf'})")
 
 
 def _show_visibility(hub: Hub, users: list[tuple[str, str, list[str]]]) -> None:
