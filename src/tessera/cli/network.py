@@ -195,9 +195,9 @@ def path_command(
     for number, p in enumerate(found, 1):
         console.print(f"[bold]path {number}[/] ({len(p.hops)} hops, length {p.length:.2f})")
         for hop in p.hops:
+            said = ", ".join(hop.records[:6]) + ("…" if len(hop.records) > 6 else "")
             console.print(f"  {hop.source} → {hop.target}: {', '.join(hop.kinds)}"
-                          f" [dim]({', '.join(hop.records[:6])}"
-                          f"{'…' if len(hop.records) > 6 else ''})[/]")
+                          + (f" [dim]({said})[/]" if said else ""))
 
 
 @app.command("export")

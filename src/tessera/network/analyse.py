@@ -239,15 +239,23 @@ def summarise(graph: ig.Graph, membership: Sequence[int], metrics: dict[str, lis
     money_in: Counter[int] = Counter()
     money_out: Counter[int] = Counter()
     within: Counter[int] = Counter()
-    amounts = graph.es["amount"] if "amount" in graph.es.attributes() else [0.0] * graph.ecount()
-    for (a, b), amount in zip(graph.get_edgelist(), amounts, strict=True):
+    attributes = graph.es.attributes()
+    amounts = graph.es["amount"] if "amount" in attributes else [0.0] * graph.ecount()
+    # the money from each tie's lower end to its higher and back (``tables.simple`` keeps it);
+    # a graph without it has lost direction: its money counts as crossing both ways
+    directed = "amount_up" in attributes and "amount_down" in attributes
+    ups = graph.es["amount_up"] if directed else amounts
+    downs = graph.es["amount_down"] if directed else amounts
+    for (a, b), amount, up, down in zip(graph.get_edgelist(), amounts, ups, downs, strict=True):
         if not amount:
             continue
         if membership[a] == membership[b]:
             within[membership[a]] += amount
-        else:  # the simple graph has lost direction: count both sides as crossing
-            money_out[membership[a]] += amount
-            money_in[membership[b]] += amount
+            continue
+        money_out[membership[a]] += up
+        money_in[membership[b]] += up
+        money_out[membership[b]] += down
+        money_in[membership[a]] += down
     found = []
     for number, members in sorted(groups.items(), key=lambda g: (-len(g[1]), g[0])):
         vs = graph.vs[members]

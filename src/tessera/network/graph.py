@@ -249,15 +249,18 @@ def build(records: Iterable[tuple[str, Record]], people: Mapping[str, str] | Non
             kind = KIND_OF[type(record)]
             net.node(node_id, kind, label).provenance.add(key, case, [country])
             node_of[key] = node_id
-    members: dict[str, set[str]] = defaultdict(set)  # case -> actor nodes it names
+    # case -> actor node it names -> the records naming it there
+    members: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     # (from, to, day, crossing point) -> traveller node -> the record saying so
     crossings: dict[tuple[str, str, str, str], dict[str, str]] = defaultdict(dict)
+    given = {f"{agency}/{record.ref}" for agency, record in listed}
 
     def ref(agency: str, value: str | None) -> str | None:
         if value is None:
             return None
-        found = node_of.get(f"{agency}/{value}")
-        if found is None:
+        key = f"{agency}/{value}"
+        found = node_of.get(key)
+        if found is None and key not in given:  # given but no node: a place without a street
             net.dangling += 1
         return found
 
@@ -268,7 +271,7 @@ def build(records: Iterable[tuple[str, Record]], people: Mapping[str, str] | Non
         own = node_of.get(key)
         if own is not None and net.nodes[own].kind in ACTORS:
             if case:
-                members[case].add(own)
+                members[case][own].add(key)
             continue
         if own is not None:  # an identifier: tie it to its holder
             owner = ref(agency, getattr(record, "owner_ref", None))
@@ -328,7 +331,12 @@ def build(records: Iterable[tuple[str, Record]], people: Mapping[str, str] | Non
             net.big_cases += 1
             continue
         for a, b in itertools.combinations(sorted(named), 2):
-            net.tie(a, b, SAME_CASE, case, case, [case_country.get(case)])  # the case record
+            # the records naming the two in the case say it, and the case record if given: a
+            # case the viewer may not see is not named as a source of the tie
+            said = sorted(named[a] | named[b] | ({case} & case_country.keys()))
+            edge = net.tie(a, b, SAME_CASE, said[0], case, [case_country.get(case)])
+            for key in said[1:]:
+                edge.provenance.add(key, case)
     for (origin, destination, day, _), travellers in crossings.items():
         if 1 < len(travellers) <= CASE_CLIQUE_LIMIT:
             for a, b in itertools.combinations(sorted(travellers), 2):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -53,8 +54,10 @@ def between(directed: ig.Graph, simple: ig.Graph, a: str, b: str, *, k: int = 1
     if start == end:
         return []
     length = distances(simple)
-    paths = simple.get_k_shortest_paths(start, end, k=k, weights=length, mode="all",
-                                        output="vpath")
+    with warnings.catch_warnings():  # igraph warns when b is out of reach: no path is an answer
+        warnings.simplefilter("ignore", RuntimeWarning)
+        paths = simple.get_k_shortest_paths(start, end, k=k, weights=length, mode="all",
+                                            output="vpath")
     index = {name: v for v, name in enumerate(directed.vs["name"])}
     found = []
     for path in paths:

@@ -127,12 +127,16 @@ def _is_number(value: Any) -> bool:
     return True
 
 
+def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
+    """Rows as a table with every column any row has (``from_pylist`` takes the first's)."""
+    names = dict.fromkeys([*columns, *(c for row in rows for c in row)])
+    return pa.table({c: [row.get(c) for row in rows] for c in names})
+
+
 def from_rows(nodes: Sequence[dict[str, Any]], edges: Sequence[dict[str, Any]]) -> ig.Graph:
     """The directed multigraph of node and edge rows (as ``to_rows`` makes them)."""
-    return _graph(pa.Table.from_pylist(list(nodes)) if nodes else None,
-                  pa.Table.from_pylist(list(edges), schema=None) if edges else pa.table(
-                      {"source": pa.array([], pa.string()), "target": pa.array([], pa.string())}),
-                  Path("(rows)"))
+    return _graph(_table(nodes, ("id",)) if nodes else None,
+                  _table(edges, ("source", "target")), Path("(rows)"))
 
 
 def read(edges_path: Path, nodes_path: Path | None = None) -> ig.Graph:
@@ -142,10 +146,11 @@ def read(edges_path: Path, nodes_path: Path | None = None) -> ig.Graph:
     ``countries``…). Nodes named only in the edge file are added, of kind ``person``."""
     edges = _read(edges_path, "edge")
     nodes = _read(nodes_path, "node") if nodes_path else None
-    return _graph(nodes, edges, edges_path)
+    return _graph(nodes, edges, edges_path, nodes_path)
 
 
-def _graph(nodes: pa.Table | None, edges: pa.Table, path: Path) -> ig.Graph:
+def _graph(nodes: pa.Table | None, edges: pa.Table, path: Path,
+           nodes_path: Path | None = None) -> ig.Graph:
     for column in ("source", "target"):
         if column not in edges.column_names:
             raise TableError(f"{path} has no {column!r} column (it has "
@@ -158,8 +163,8 @@ def _graph(nodes: pa.Table | None, edges: pa.Table, path: Path) -> ig.Graph:
     if nodes is not None:
         key = "id" if "id" in nodes.column_names else "name"
         if key not in nodes.column_names:
-            raise TableError(f"the node file has no 'id' (or 'name') column (it has "
-                             f"{', '.join(nodes.column_names)})")
+            raise TableError(f"{nodes_path or '(node rows)'}: no 'id' (or 'name') column among "
+                             f"{', '.join(nodes.column_names)}")
         listed = pa.array(_strings(nodes, key), pa.string())
     # hashing (pyarrow's dictionary encoding), not sorting: a million ids in a second
     ends = pa.chunked_array([listed, *edges.column("source").cast(pa.string()).chunks,
@@ -228,7 +233,14 @@ def simple(graph: ig.Graph, *, fold: bool = True) -> ig.Graph:
         for v, into in enumerate(mapping):
             members[into].append(graph.vs[v]["name"])
         folded.vs["members"] = [members[v] for v in kept]
-    folded.to_undirected(mode="collapse",
-                         combine_edges={"weight": "sum", "count": "sum", "amount": "sum"})
+    # which way the money went, as the undirected tie will read it (lower end first)
+    ends = np.asarray(folded.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    amount = np.asarray(folded.es["amount"], dtype=float)
+    up = ends[:, 0] < ends[:, 1]
+    folded.es["amount_up"] = np.where(up, amount, 0.0).tolist()
+    folded.es["amount_down"] = np.where(up, 0.0, amount).tolist()
+    folded.to_undirected(mode="collapse", combine_edges={
+        "weight": "sum", "count": "sum", "amount": "sum", "amount_up": "sum",
+        "amount_down": "sum"})
     folded.delete_edges(np.flatnonzero(folded.is_loop()).tolist())
     return folded
