@@ -60,6 +60,9 @@ def test_analyse_writes_metrics_key_players_and_communities(files: tuple[Path, P
     assert "recorded as broker" in xavier["reasons"]
     assert [float(p["score"]) for p in players] == sorted(
         (float(p["score"]) for p in players), reverse=True)
+    # Xavier's two ties are the only ones whose loss splits the network
+    assert {frozenset((b["source"], b["target"])) for b in rows(out / "bridges.csv")} == {
+        frozenset(("x", "a1")), frozenset(("x", "b1"))}
     communities = json.loads((out / "communities.json").read_text(encoding="utf-8"))
     assert sum(c["size"] for c in communities) == 7
     assert sum(c["money_within"] for c in communities) == 250.0
@@ -100,7 +103,8 @@ def test_path_to_an_unknown_node_fails_with_one_line(files: tuple[Path, Path]) -
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [
-        "error: no node 'Zoe' in the network (give a node id, or a label only one node has)"]
+        "error: no node or case 'Zoe' in the network (give a node id, a label only one node "
+        "has, or a case as AGENCY/ref)"]
 
 
 def test_path_between_unconnected_nodes_fails_with_one_line(tmp_path: Path) -> None:

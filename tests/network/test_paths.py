@@ -111,8 +111,33 @@ def test_with_ties_of_equal_weight_a_paths_length_counts_its_hops() -> None:
 def test_an_unknown_node_is_not_in_the_network() -> None:
     directed = records_network()
     simple = tables.simple(directed)
-    with pytest.raises(paths.NotInNetwork, match="no node 'Zoe Quist' in the network"):
+    with pytest.raises(paths.NotInNetwork, match="no node or case 'Zoe Quist' in the network"):
         paths.between(directed, simple, "Anna Smit", "Zoe Quist")
+
+
+def test_two_cases_connect_through_any_of_the_nodes_they_name() -> None:
+    """Case C1 names Anna and Eve, case C2 names Carl: the shortest way from C1 to C2 starts
+    at Anna (Eve knows no one) and runs through Boris."""
+    rows: list[dict[str, Any]] = [
+        {"record_type": "case", "ref": "C1", "country": "UA"},
+        {"record_type": "case", "ref": "C2", "country": "UA"},
+        {"record_type": "person", "ref": "P1", "name": "Anna Smit", "case_ref": "C1"},
+        {"record_type": "person", "ref": "P5", "name": "Eve Lind", "case_ref": "C1"},
+        {"record_type": "person", "ref": "P2", "name": "Boris Kade"},
+        {"record_type": "person", "ref": "P3", "name": "Carl Dorn", "case_ref": "C2"},
+        {"record_type": "relation", "ref": "R1", "kind": "associate", "source_ref": "P1",
+         "target_ref": "P2"},
+        {"record_type": "relation", "ref": "R2", "kind": "recruited", "source_ref": "P2",
+         "target_ref": "P3"},
+    ]
+    net = graph.build((AGENCY, ANY_RECORD.validate_python(r, context={"country": "XX"}))
+                      for r in rows)
+    directed = tables.from_rows(*tables.to_rows(net))
+    simple = tables.simple(directed)
+    (path, *_) = paths.between(directed, simple, f"{AGENCY}/C1", f"{AGENCY}/C2", k=2)
+    assert [(h.source, h.target) for h in path.hops] == [
+        ("Anna Smit", "Boris Kade"), ("Boris Kade", "Carl Dorn")]
+    assert path.hops[1].kinds == ("recruited",)
 
 
 def test_unconnected_or_identical_ends_have_no_path_and_no_warning() -> None:

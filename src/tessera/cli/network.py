@@ -84,8 +84,8 @@ def build(
 
 @app.command("analyse")
 def analyse_command(
-    out: Annotated[Path, typer.Option(help="Directory for metrics.csv, key_players.csv and "
-                                           "communities.json.")],
+    out: Annotated[Path, typer.Option(help="Directory for metrics.csv, key_players.csv, "
+                                           "bridges.csv and communities.json.")],
     user: UserOpt = None,
     edges: EdgesOpt = None,
     nodes: NodesOpt = None,
@@ -119,6 +119,12 @@ def analyse_command(
         writer.writerow(("rank", "id", "label", "score", "reasons"))
         for rank, p in enumerate(found.ranking, 1):
             writer.writerow((rank, p.name, p.label, f"{p.score:.4f}", "; ".join(p.reasons)))
+    with (out / "bridges.csv").open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(("source", "source_label", "target", "target_label"))
+        for u, v in found.bridges:
+            writer.writerow((simple.vs[u]["name"], simple.vs[u]["label"], simple.vs[v]["name"],
+                             simple.vs[v]["label"]))
     (out / "communities.json").write_text(json.dumps(
         [asdict(c) for c in found.communities], indent=1, ensure_ascii=False), encoding="utf-8")
     table = Table("rank", "key player", "score", "why")
@@ -174,7 +180,8 @@ def disrupt_command(
 
 @app.command("path")
 def path_command(
-    a: Annotated[str, typer.Argument(help="A node id (e.g. an entity id) or a unique label.")],
+    a: Annotated[str, typer.Argument(
+        help="A node id (e.g. an entity id), a label one node has, or a case (AGENCY/ref).")],
     b: Annotated[str, typer.Argument(help="Another.")],
     k: Annotated[int, typer.Option("-k", min=1, help="How many shortest paths.")] = 3,
     user: UserOpt = None,
@@ -182,7 +189,8 @@ def path_command(
     nodes: NodesOpt = None,
     all_nodes: AllOpt = False,
 ) -> None:
-    """How two entities connect: the k shortest paths, each hop with its ties and records."""
+    """How two entities, or two cases, connect: the k shortest paths, each hop with its ties
+    and the records behind them."""
     graph = _load(user, edges, nodes)
     simple = tables.simple(graph, fold=not all_nodes)
     with errors_as_messages():

@@ -32,41 +32,52 @@ class Path:
     hops: tuple[Hop, ...]
 
 
-def find(graph: ig.Graph, wanted: str) -> int:
-    """The simple graph's node for ``wanted``: a node id, a folded member's id, or a label
-    (when exactly one node has it)."""
+def find(graph: ig.Graph, wanted: str) -> list[int]:
+    """The simple graph's nodes for ``wanted``: a node id, a folded member's id, a label (when
+    exactly one node has it), or a case ("AGENCY/case-ref": every node it names)."""
     for attribute in ("name", "label"):
         found = graph.vs.select(**{f"{attribute}_eq": wanted})
         if len(found) == 1:
-            return int(found[0].index)
-    for v in graph.vs:
-        if wanted in (v["members"] if "members" in graph.vs.attributes() else ()):
-            return int(v.index)
-    raise NotInNetwork(f"no node {wanted!r} in the network (give a node id, or a label only "
-                       "one node has)")
+            return [int(found[0].index)]
+    if "members" in graph.vs.attributes():
+        for v in graph.vs:
+            if wanted in v["members"]:
+                return [int(v.index)]
+    named = [v.index for v in graph.vs if wanted in (v["cases"] or "").split(";")]
+    if named:
+        return named
+    raise NotInNetwork(f"no node or case {wanted!r} in the network (give a node id, a label "
+                       "only one node has, or a case as AGENCY/ref)")
 
 
 def between(directed: ig.Graph, simple: ig.Graph, a: str, b: str, *, k: int = 1
             ) -> list[Path]:
-    """Up to ``k`` shortest paths from ``a`` to ``b`` in the simple graph, shortest first; the
-    ties behind each hop are read from the directed graph it was made from."""
-    start, end = find(simple, a), find(simple, b)
-    if start == end:
+    """Up to ``k`` shortest paths from ``a`` to ``b`` (nodes or cases, as ``find`` reads them)
+    in the simple graph, shortest first; the ties behind each hop are read from the directed
+    graph it was made from. Between cases, a path runs from any node one names to any node
+    the other names."""
+    starts, ends = find(simple, a), find(simple, b)
+    if set(starts) & set(ends):
         return []
-    length = distances(simple)
+    length = distances(simple) or [1.0] * simple.ecount()
+    # two virtual ends, tied at no length to each side's nodes: one k-shortest-paths search
+    # serves a node and a case alike
+    search = simple.copy()
+    source, target = search.vcount(), search.vcount() + 1
+    search.add_vertices(2)
+    search.add_edges([(source, v) for v in starts] + [(v, target) for v in ends])
+    lengths = length + [0.0] * (len(starts) + len(ends))
     with warnings.catch_warnings():  # igraph warns when b is out of reach: no path is an answer
         warnings.simplefilter("ignore", RuntimeWarning)
-        paths = simple.get_k_shortest_paths(start, end, k=k, weights=length, mode="all",
+        paths = search.get_k_shortest_paths(source, target, k=k, weights=lengths, mode="all",
                                             output="vpath")
     index = {name: v for v, name in enumerate(directed.vs["name"])}
     found = []
-    for path in paths:
+    for path in (p[1:-1] for p in paths):
         if len(path) < 2:
             continue
         hops = []
-        total = 0.0
         for u, v in itertools.pairwise(path):
-            total += length[simple.get_eid(u, v)] if length else 1.0
             left = [index[m] for m in simple.vs[u]["members"]]
             right = [index[m] for m in simple.vs[v]["members"]]
             ties = directed.es.select(_between=(left, right))
@@ -74,6 +85,7 @@ def between(directed: ig.Graph, simple: ig.Graph, a: str, b: str, *, k: int = 1
                             tuple(sorted(set(ties["kind"]))),
                             tuple(sorted({r for rs in ties["records"] for r in rs.split(";")
                                           if r}))))
+        total = sum(length[simple.get_eid(u, v)] for u, v in itertools.pairwise(path))
         found.append(Path(total, tuple(hops)))
     return found
 
