@@ -49,6 +49,13 @@ OPERATIONS: list[tuple[str, str, dict[str, Any], set[str]]] = [
     ("GET", "/api/v1/notifications", {}, MEMBERS),
     ("POST", "/api/v1/notifications/read", {"json": {"through": 1000}}, MEMBERS),
     ("GET", "/api/v1/match-volumes", {}, {"io_an"}),
+    # each analyst's own network, of the records they may see (Ivan Bondar is shared with all)
+    ("GET", "/api/v1/network/summary", {}, MEMBERS),
+    ("GET", "/api/v1/network/key-players", {}, MEMBERS),
+    ("GET", "/api/v1/network/communities", {}, MEMBERS),
+    ("GET", "/api/v1/network/disrupt", {"params": {"k": 2}}, MEMBERS),
+    ("GET", "/api/v1/network/path", {"params": {"a": "Ivan Bondar", "b": "Ivan Bondar"}},
+     MEMBERS),
     ("GET", "/api/v1/audit", {}, {"ua_aud"}),
     ("GET", "/api/v1/audit/verification", {}, {"ua_aud", "root"}),
 ]

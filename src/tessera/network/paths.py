@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -67,10 +66,11 @@ def between(directed: ig.Graph, simple: ig.Graph, a: str, b: str, *, k: int = 1
     search.add_vertices(2)
     search.add_edges([(source, v) for v in starts] + [(v, target) for v in ends])
     lengths = length + [0.0] * (len(starts) + len(ends))
-    with warnings.catch_warnings():  # igraph warns when b is out of reach: no path is an answer
-        warnings.simplefilter("ignore", RuntimeWarning)
-        paths = search.get_k_shortest_paths(source, target, k=k, weights=lengths, mode="all",
-                                            output="vpath")
+    parts = search.connected_components().membership
+    if parts[source] != parts[target]:
+        return []  # apart: igraph would search, and warn, in vain
+    paths = search.get_k_shortest_paths(source, target, k=k, weights=lengths, mode="all",
+                                        output="vpath")
     index = {name: v for v, name in enumerate(directed.vs["name"])}
     found = []
     for path in (p[1:-1] for p in paths):

@@ -20,6 +20,7 @@ from tessera.web.routes import (
     audit,
     entities,
     exchanges,
+    network,
     records,
     screening,
     session,
@@ -53,7 +54,9 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.web = WebState(store, settings, secret, Throttle())
-    for module in (session, records, entities, screening, submissions, exchanges, audit):
+    app.state.network = network.NetworkCache()  # each user's analysed network
+    for module in (session, records, entities, screening, submissions, exchanges, network,
+                   audit):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

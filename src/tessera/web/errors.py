@@ -20,6 +20,7 @@ from tessera.hub.hits import RateLimited
 from tessera.hub.records import AlreadyRetracted, NotFound
 from tessera.ingest.load import LoadError
 from tessera.linkage.pprl.schema import EncodingError
+from tessera.network.paths import NotInNetwork
 from tessera.web.deps import CsrfRefused, NotSignedIn, Throttled
 from tessera.web.render import render
 from tessera.web.routes.screening import ScreeningError
@@ -30,6 +31,7 @@ STATUS: dict[type[Exception], int] = {
     WrongAgency: 403,
     CsrfRefused: 403,
     NotFound: 404,
+    NotInNetwork: 404,  # a node the caller's network does not hold
     AlreadyRetracted: 409,
     ExchangeMismatch: 409,  # before ExchangeError, which it is a kind of
     Throttled: 429,

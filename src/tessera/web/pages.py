@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tessera.hub import access, entities, hits, logins, oversight, records, submissions
+from tessera.network.paths import NotInNetwork
 from tessera.standard.records import RECORD_TYPES
 from tessera.web.deps import (
     SESSION_COOKIE,
@@ -21,11 +22,13 @@ from tessera.web.deps import (
     same_origin,
 )
 from tessera.web.render import render
+from tessera.web.routes import network
 from tessera.web.routes.session import start_session
 from tessera.web.routes.submissions import receive
 from tessera.web.schemas import (
     MAX_BIG_ID,
     MAX_ID,
+    CommunityPublic,
     RecordDetail,
     RecordSummary,
     SubmissionPublic,
@@ -235,6 +238,35 @@ def mark_hits_read(
     with hub.session() as session:
         done = hits.mark_read(session, caller.actor, through=through)
     return RedirectResponse(f"/hits?marked={done}", status_code=303)
+
+
+@router.get("/network", response_class=HTMLResponse)
+def network_page(
+    request: Request,
+    caller: PageCaller,
+    state: StateDep,
+    cache: network.CacheDep,
+    a: Annotated[str, Query(max_length=300)] = "",
+    b: Annotated[str, Query(max_length=300)] = "",
+) -> HTMLResponse:
+    """The network you may see: a picture of its key players' neighbourhood, the key players,
+    where to disrupt it, its communities, and the paths between two nodes you name (through
+    the same calls, and audited the same way, as ``/api/v1/network``)."""
+    assert caller.actor is not None
+    entry = network.analysed(state.hub, caller.actor, cache)
+    found, problem = None, None
+    if a.strip() and b.strip():
+        try:
+            found = network.paths_of(entry, a.strip(), b.strip(), 3)
+        except NotInNetwork as missing:
+            problem = str(missing)
+    return _page(
+        request, "network.html", caller, summary=network.summary_of(entry),
+        picture=entry.picture(), players=network.key_players_of(entry, 25),
+        disruption=network.disruption_of(entry, 5),
+        communities=[CommunityPublic.of(c) for c in entry.analysis.communities[:15]],
+        asked={"a": a, "b": b}, paths=found, problem=problem,
+    )
 
 
 @router.get("/audit", response_class=HTMLResponse)

@@ -28,6 +28,7 @@ NAVIGATION: tuple[tuple[str, str, str | None], ...] = (
     ("/records", "Records", "record.read"),
     ("/submissions", "Submissions", "submission.read"),
     ("/hits", "Hits", "hit.read"),
+    ("/network", "Network", "network.read"),
     ("/audit", "Audit", "audit.read"),
 )
 

@@ -15,6 +15,9 @@ from tessera.hub.oversight import Entry
 from tessera.ingest.load import LoadResult
 from tessera.linkage.exchange import RunSummary
 from tessera.linkage.pprl.match import THRESHOLD
+from tessera.network.analyse import Community
+from tessera.network.disrupt import Outcome
+from tessera.network.paths import Path
 from tessera.standard.codes import SCOPE_ORDER
 from tessera.standard.records import RECORD_TYPES
 
@@ -389,3 +392,103 @@ class VolumePublic(BaseModel):
     exchange: str
     runs: int = Field(description="Match requests made")
     new_hits: int
+
+
+class NetworkSummary(BaseModel):
+    """The network of the records you may see, in figures."""
+
+    nodes: int = Field(description="People, organisations and the identifiers that join them")
+    kinds: dict[str, int] = Field(description="Nodes by kind")
+    ties: int = Field(description="Ties the records state (one per pair, kind and direction)")
+    actors: int = Field(description="Nodes of the graph analysed: people, organisations, and "
+                        "the identifiers several of them share (one that a single person or "
+                        "organisation holds is folded into it)")
+    actor_ties: int = Field(description="Ties of the graph analysed (undirected, one per pair)")
+    communities: int
+    rankable: int = Field(description="Nodes a disruption may target: people not recorded "
+                          "only as victims, witnesses or travelling companions")
+    sampled: bool = Field(description="Whether betweenness was estimated from a sample")
+    dangling: int = Field(description="References to records that are not in your view")
+    big_cases: int = Field(description="Cases naming too many people for their co-occurrence "
+                           "to be drawn")
+
+
+class KeyPlayerPublic(BaseModel):
+    rank: int
+    node: str = Field(description="The node's id (give it to the path operation)")
+    label: str
+    kind: str
+    score: float = Field(description="Position (0-1), plus role (0-1), plus half of brokerage")
+    community: int
+    roles: list[str]
+    countries: list[str]
+    reasons: list[str] = Field(description="What the score is made of, in words")
+
+
+class CommunityPublic(BaseModel):
+    number: int
+    size: int
+    kinds: dict[str, int]
+    roles: dict[str, int]
+    countries: dict[str, int]
+    accounts: int
+    money_in: float = Field(description="Payments into the community from outside it (nominal "
+                            "totals, currencies not converted)")
+    money_out: float
+    money_within: float
+    top: list[str] = Field(description="Its most central members' labels")
+
+    @classmethod
+    def of(cls, c: Community) -> CommunityPublic:
+        return cls(number=c.number, size=c.size, kinds=c.kinds, roles=c.roles,
+                   countries=c.countries, accounts=c.accounts, money_in=c.money_in,
+                   money_out=c.money_out, money_within=c.money_within, top=list(c.top))
+
+
+class OutcomePublic(BaseModel):
+    strategy: str
+    removed: list[str] = Field(description="The labels of the nodes removed")
+    fragmentation: float = Field(description="Share of pairs of nodes no longer connected")
+    largest: int = Field(description="Nodes in the largest component left")
+    components: int
+    money_cut: float = Field(description="Share of the money in payments that touch a "
+                             "removed node")
+
+    @classmethod
+    def of(cls, o: Outcome) -> OutcomePublic:
+        return cls(strategy=o.strategy, removed=list(o.removed), fragmentation=o.fragmentation,
+                   largest=o.largest, components=o.components, money_cut=o.money_cut)
+
+
+class Disruption(BaseModel):
+    k: int = Field(description="Nodes removed by each strategy")
+    nodes: int = Field(description="Nodes of the graph analysed")
+    fragmentation: float = Field(description="The fragmentation before any removal")
+    outcomes: list[OutcomePublic] = Field(description="The greedy disruption plan first, then "
+                                          "the top k of the key-player ranking and of each "
+                                          "centrality")
+
+
+class HopPublic(BaseModel):
+    source: str
+    target: str
+    kinds: list[str] = Field(description="The kinds of the ties between the two")
+    records: list[str] = Field(description="AGENCY/ref of the records stating them")
+
+
+class PathPublic(BaseModel):
+    length: float = Field(description="The sum of the ties' lengths (1 / strength)")
+    hops: list[HopPublic]
+
+    @classmethod
+    def of(cls, p: Path) -> PathPublic:
+        return cls(length=p.length, hops=[HopPublic(source=h.source, target=h.target,
+                                                    kinds=list(h.kinds), records=list(h.records))
+                                          for h in p.hops])
+
+
+class Paths(BaseModel):
+    a: str
+    b: str
+    paths: list[PathPublic] = Field(description="Shortest first; none when the two are not "
+                                    "connected in your view (or are one node)")
