@@ -91,17 +91,30 @@ def test_the_plan_never_takes_a_victim() -> None:
     assert chosen != ["broker"] and len(chosen) == 1
 
 
-def test_money_cut_is_the_share_of_money_on_ties_touching_the_removed() -> None:
+def test_money_cut_is_the_share_of_the_money_flow_the_removal_stops() -> None:
+    """The broker pays c1, who pays c1-0 less; c2-1 pays c2-2. Money can run 20 along the
+    first chain (c1 passes on no more) and 70 along the second: 90 in all."""
     amounts = {("broker", "c1"): 30.0, ("c1", "c1-0"): 20.0, ("c2-1", "c2-2"): 70.0}
     g = simple_graph(two_stars_and_a_broker(), amounts)
+    assert disrupt.money_flow(g) == pytest.approx(90)
     found = analyse.analyse(g)
     outcomes = {o.strategy: o for o in disrupt.compare(g, found, 1)}
-    assert outcomes["disruption plan"].money_cut == pytest.approx(30 / 120)
+    assert outcomes["disruption plan"].money_cut == pytest.approx(20 / 90)
     by_degree = outcomes["top 1 by degree"]
-    expected: dict[tuple[str, ...], float] = {("c1",): (30 + 20) / 120, ("c2",): 0.0}
+    expected: dict[tuple[str, ...], float] = {("c1",): 20 / 90, ("c2",): 0.0}
     assert by_degree.money_cut == pytest.approx(expected[by_degree.removed])
+    (payer,) = g.vs.select(name_eq="c2-1")
+    assert disrupt.outcome(g, [payer.index], "c2-1").money_cut == pytest.approx(70 / 90)
+
+
+def test_money_flows_only_the_way_it_was_paid() -> None:
+    """c1-0 pays c1 and the broker pays c1: c1 only receives, so both payers' money ends at
+    c1; reversing the direction in the file would make c1 a payer instead."""
+    amounts = {("c1-0", "c1"): 20.0, ("broker", "c1"): 30.0}
+    g = simple_graph([*two_stars_and_a_broker(), ("c1-0", "c1")], amounts)
+    assert disrupt.money_flow(g) == pytest.approx(50)
     (c1,) = g.vs.select(name_eq="c1")
-    assert disrupt.outcome(g, [c1.index], "c1").money_cut == pytest.approx(50 / 120)
+    assert disrupt.money_flow(g, [c1.index]) == 0.0
 
 
 def test_no_money_means_no_money_cut() -> None:

@@ -160,12 +160,12 @@ def disrupt_command(
 ) -> None:
     """The k people whose removal most fragments the network, against the top k of the
     key-player ranking and of each centrality: what each leaves (fragmentation, largest
-    component, the share of money in payments it cuts)."""
+    component, the share of the money flow it stops)."""
     graph = _load(user, edges, nodes)
     simple, found = _analyse(graph, all_nodes, 1.0, seed)
     with console.status(f"planning the removal of {k}…"):
         outcomes = disrupt.compare(simple, found, k)
-    table = Table("strategy", "fragmentation", "largest component", "components", "money cut",
+    table = Table("strategy", "fragmentation", "largest component", "components", "money-flow cut",
                   "remove")
     for o in outcomes:
         table.add_row(o.strategy, f"{o.fragmentation:.3f}", f"{o.largest:,}",

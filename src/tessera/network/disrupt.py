@@ -30,7 +30,7 @@ class Outcome:
     fragmentation: float
     largest: int  # nodes in the largest component left
     components: int
-    money_cut: float  # share of the money in payments that touch a removed node
+    money_cut: float  # share of the money flow (``money_flow``) the removal cuts
 
 
 def fragmentation(sizes: Sequence[int], n: int) -> float:
@@ -45,21 +45,56 @@ def _without(graph: ig.Graph, removed: Iterable[int]) -> ig.Graph:
     return graph.induced_subgraph([v for v in range(graph.vcount()) if v not in gone])
 
 
-def outcome(graph: ig.Graph, removed: Sequence[int], strategy: str) -> Outcome:
-    """The network left after removing ``removed`` (the removed nodes count as isolated:
-    fragmentation is over all the original nodes' pairs)."""
-    left = _without(graph, removed)
-    sizes = [*left.connected_components().sizes(), *([1] * len(removed))]
-    amounts = np.asarray(graph.es["amount"] if "amount" in graph.es.attributes()
-                         else [0.0] * graph.ecount(), dtype=float)
-    total = amounts.sum()
+def money_flow(graph: ig.Graph, removed: Iterable[int] = ()) -> float:
+    """The most money that can run through the network from where payments start (nodes that
+    pay and are not paid) to where they end (paid, and paying no one): a maximum flow with the
+    payment totals each way along a tie as capacities. ``removed`` nodes pass nothing; where
+    payments start and end is read from the whole network."""
+    if "amount_up" not in graph.es.attributes():
+        return 0.0
     gone = set(removed)
-    cut = sum(a for (u, v), a in zip(graph.get_edgelist(), amounts, strict=True)
-              if a and (u in gone or v in gone))
+    n = graph.vcount()
+    paid_out, paid_in = np.zeros(n), np.zeros(n)
+    arcs: list[tuple[int, int]] = []
+    capacity: list[float] = []
+    for (a, b), up, down in zip(graph.get_edgelist(), graph.es["amount_up"],
+                                graph.es["amount_down"], strict=True):
+        for payer, payee, amount in ((a, b, up), (b, a, down)):
+            if amount > 0:
+                paid_out[payer] += amount
+                paid_in[payee] += amount
+                if payer not in gone and payee not in gone:
+                    arcs.append((payer, payee))
+                    capacity.append(amount)
+    source, sink = n, n + 1
+    for v in range(n):
+        if v in gone:
+            continue
+        if paid_out[v] > 0 and paid_in[v] == 0:
+            arcs.append((source, v))
+            capacity.append(float(paid_out[v]))
+        elif paid_in[v] > 0 and paid_out[v] == 0:
+            arcs.append((v, sink))
+            capacity.append(float(paid_in[v]))
+    if not capacity:
+        return 0.0
+    flow = ig.Graph(n=n + 2, edges=arcs, directed=True)
+    return float(flow.maxflow_value(source, sink, capacity=capacity))
+
+
+def outcome(graph: ig.Graph, removed: Sequence[int], strategy: str, *,
+            flow: float | None = None) -> Outcome:
+    """The network left after removing ``removed`` (the removed nodes count as isolated:
+    fragmentation is over all the original nodes' pairs). ``flow`` is the intact network's
+    ``money_flow``, when known."""
+    left = _without(graph, removed)
+    parts = left.connected_components().sizes()
+    sizes = [*parts, *([1] * len(removed))]
+    before = money_flow(graph) if flow is None else flow
+    cut = 1.0 - money_flow(graph, removed) / before if before > 0 else 0.0
     return Outcome(strategy, tuple(graph.vs[v]["label"] for v in removed),
-                   fragmentation(sizes, graph.vcount()),
-                   max(left.connected_components().sizes(), default=0),
-                   len(sizes) - len(removed), float(cut / total) if total else 0.0)
+                   fragmentation(sizes, graph.vcount()), max(parts, default=0), len(parts),
+                   max(0.0, cut))
 
 
 def plan(graph: ig.Graph, k: int, analysis: Analysis, *, candidates: int = CANDIDATES,
@@ -96,10 +131,13 @@ def compare(graph: ig.Graph, analysis: Analysis, k: int, *, kinds: Sequence[str]
     """The disruption plan against the top k of the key-player ranking and of each centrality,
     each with what it leaves of the network; the plan first."""
     pool = rankable(graph, kinds)
-    found = [outcome(graph, plan(graph, k, analysis, kinds=kinds), "disruption plan"),
-             outcome(graph, [p.node for p in analysis.ranking[:k]], "key-player ranking")]
+    flow = money_flow(graph)
+    found = [outcome(graph, plan(graph, k, analysis, kinds=kinds), "disruption plan",
+                     flow=flow),
+             outcome(graph, [p.node for p in analysis.ranking[:k]], "key-player ranking",
+                     flow=flow)]
     for measure in ("degree", "betweenness", "pagerank", "eigenvector", "closeness"):
         values = analysis.metrics[measure]
         top = sorted(pool, key=lambda v: (-values[v], v))[:k]
-        found.append(outcome(graph, top, f"top {k} by {measure}"))
+        found.append(outcome(graph, top, f"top {k} by {measure}", flow=flow))
     return found

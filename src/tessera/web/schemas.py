@@ -451,8 +451,8 @@ class OutcomePublic(BaseModel):
     fragmentation: float = Field(description="Share of pairs of nodes no longer connected")
     largest: int = Field(description="Nodes in the largest component left")
     components: int
-    money_cut: float = Field(description="Share of the money in payments that touch a "
-                             "removed node")
+    money_cut: float = Field(description="Share of the money flow, from where payments "
+                             "start to where they end, that the removal stops")
 
     @classmethod
     def of(cls, o: Outcome) -> OutcomePublic:
