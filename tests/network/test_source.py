@@ -8,13 +8,15 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tessera.hub import access, admin, entities, records
+from tessera.hub import access, admin, entities, exchanges, hits, records
 from tessera.hub.models import AuditEntry
 from tessera.hub.records import Incoming
+from tessera.linkage import exchange as matching
 from tessera.linkage.run import link_hub
 from tessera.network import graph, source
 from tessera.standard.records import ANY_RECORD
 from tests.conftest import World
+from tests.hub.encodings import encoded
 
 PHONE = "phone:+380501234567"
 # UA-POL's records no one else may see
@@ -157,3 +159,37 @@ def test_each_build_writes_one_network_read_to_the_audit_log(world: World) -> No
     network_of(world, "io_an")
     assert audited(world, "network.read", "io_an") == ["ok"]
     assert audited(world, "entity.read", "io_an") == ["ok"]
+
+
+def test_hits_join_the_agencys_record_to_the_other_record_or_a_pseudonym(world: World) -> None:
+    """UA-POL's match request found that its P1 is DE-FIU's X5 (a record UA-POL may not see)
+    and MD-NGO's P9 (one it may): a pseudonymous node names DE-FIU's record and no more; the
+    hit on P9 ties the two person nodes."""
+    load(world)
+    with world.hub.session() as s:
+        exchanges.set_exchange(s, admin.actor(s, "root"), "tx", 0.8)
+    matching.upload(world.hub, "ua_sub", "tx", encoded("UA-POL"), source="UA-POL.jsonl")
+    with world.hub.session() as s:
+        ua = admin.actor(s, "ua_sub")
+        run, _ = hits.begin_run(s, ua, "tx", "case C1", per_day=5)
+        others = {code: admin.get_agency(s, code).id for code in ("DE-FIU", "MD-NGO")}
+        hits.finish_run(s, ua, run.id, [
+            hits.Found("P1", others["DE-FIU"], "X5", 0.93, "high", False),
+            hits.Found("P1", others["MD-NGO"], "P9", 1.0, "identifier", True),
+        ], agencies=3)
+    net = network_of(world, "ua_sub")
+    pseudonym = net.nodes["hit:DE-FIU/X5"]
+    assert (pseudonym.kind, pseudonym.label) == (graph.HIT, "DE-FIU record X5")
+    assert not pseudonym.provenance.records  # no record of DE-FIU's is in the network
+    tie = net.edges[("person:UA-POL/P1", "hit:DE-FIU/X5", "hit:high")]
+    assert tie.provenance.records == {"UA-POL/P1"}
+    assert ("person:UA-POL/P1", "person:MD-NGO/P9", "hit:identifier") in net.edges
+    assert "hits:network" in resources(world, "hit.read", "ua_sub")
+    # DE-FIU holds no X5 in the hub: its network draws nothing of the hit
+    assert not any(n.kind == graph.HIT for n in network_of(world, "de_an").nodes.values())
+
+
+def resources(world: World, action: str, username: str) -> list[str]:
+    with world.hub.session() as s:
+        return list(s.scalars(select(AuditEntry.resource).where(
+            AuditEntry.action == action, AuditEntry.username == username)))

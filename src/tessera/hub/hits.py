@@ -250,6 +250,15 @@ def hits_for(session: Session, actor: Actor, *, exchange: str | None = None, lim
     return [HitView.of(h, actor.agency_id) for h in rows]
 
 
+def agency_hits(session: Session, actor: Actor, purpose: str) -> list[HitView]:
+    """Every hit of the actor's agency's records, oldest first (for the agency's network); the
+    read is audited with its purpose and how many were read."""
+    refuse_unless(actor, "hit.read", "hits")
+    rows = session.scalars(select(Hit).where(_visible_hits(actor)).order_by(Hit.id)).all()
+    access.authorize(session, actor, "hit.read", f"hits:{purpose}", {"count": len(rows)})
+    return [HitView.of(h, actor.agency_id) for h in rows]
+
+
 def notices_for(session: Session, actor: Actor, *, unread_only: bool = False,
                 limit: int = 100) -> list[NoticeView]:
     """The notices of hits to the actor's agency, newest first."""

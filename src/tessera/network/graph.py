@@ -47,7 +47,9 @@ from tessera.standard.values import PartialDate
 # Node kinds. People and organisations act; the rest are identifiers that join them.
 ACTORS = ("person", "organization")
 IDENTIFIERS = ("account", "phone", "email", "address", "vehicle", "document", "handle")
-NODE_KINDS = (*ACTORS, *IDENTIFIERS)
+# A record of another agency known only by a hit/no-hit match: its agency and reference.
+HIT = "hit"
+NODE_KINDS = (*ACTORS, *IDENTIFIERS, HIT)
 # What the holder of each identifier record does with it: the edge's kind.
 HOLDS = {"account": "holds", "phone": "uses", "email": "uses", "address": "lives_at",
          "vehicle": "owns", "document": "holds", "handle": "uses"}
@@ -130,6 +132,7 @@ class Network:
     # what the build could not draw: refs to records it was not given, oversized cases
     dangling: int = 0
     big_cases: int = 0
+    located: dict[str, str] = field(default_factory=dict)  # record key -> its node
 
     def node(self, node_id: str, kind: str, label: str) -> Node:
         found = self.nodes.get(node_id)
@@ -151,6 +154,25 @@ class Network:
         edge.count += 1
         edge.provenance.add(key, case, countries, dates)
         return edge
+
+    def hit(self, key: str, other: str, band: str, day: dt.date) -> bool:
+        """Add a hit/no-hit match (of strength ``band``) between the record ``key`` and another
+        agency's record ``other`` ("AGENCY/ref"): a tie ``hit:BAND`` from the record's node to
+        the other record's node when the network holds it, else to a pseudonymous node that
+        names only its agency and reference (what the hit told, to cite in a follow-up
+        request). Whether the record ``key`` is in the network."""
+        mine = self.located.get(key)
+        if mine is None:
+            return False
+        theirs = self.located.get(other)
+        if theirs is None:
+            theirs = f"{HIT}:{other}"
+            agency, _, ref = other.partition("/")
+            self.node(theirs, HIT, f"{agency} record {ref}")
+        if theirs != mine:
+            self.tie(mine, theirs, f"{HIT}:{band}", key, None, (), [day])
+            self.nodes[theirs].provenance.add_span(day, day)
+        return True
 
     def kinds(self) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
@@ -222,7 +244,7 @@ def build(records: Iterable[tuple[str, Record]], people: Mapping[str, str] | Non
     people = people or {}
     net = Network()
     listed = list(records)
-    node_of: dict[str, str] = {}  # record key -> node id
+    node_of = net.located
     case_country: dict[str, str] = {}
     for agency, record in listed:
         key = f"{agency}/{record.ref}"

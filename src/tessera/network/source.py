@@ -7,13 +7,16 @@ The convener's analysts, who may view resolved entities (``entity.read``, hub-wi
 entity as one node; a member agency's analysts see each person record as a node, joined to
 others through the phones, documents and accounts they share, until entities are derived per
 viewer (an entity joins records across agencies, which would tell of records they cannot see).
+The hits of hit/no-hit matching on the agency's records (``hit.read``) join its records to the
+other agency's record — a node of the network when the viewer may see it, else a pseudonymous
+node naming only that agency and reference, which is all the hit told.
 """
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from tessera.hub import access, entities
+from tessera.hub import access, entities, hits
 from tessera.hub.access import Actor
 from tessera.network.graph import Network, build
 from tessera.standard.records import ANY_RECORD, RECORD_TYPES, Record
@@ -37,4 +40,9 @@ def from_hub(session: Session, actor: Actor) -> Network:
         people = {k: e for k, e in members.items() if k in keys}
         access.authorize(session, actor, "entity.read", "entities:network",
                          {"records": len(people)})
-    return build(records, people)
+    net = build(records, people)
+    if access.allowed(actor, "hit.read"):
+        for hit in hits.agency_hits(session, actor, "network"):
+            net.hit(f"{actor.agency_code}/{hit.ref}", f"{hit.other_agency}/{hit.other_ref}",
+                    hit.band, hit.found_at.date())
+    return net

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from tessera.hub import access
 from tessera.hub.access import Actor
 from tessera.hub.db import Hub
-from tessera.hub.models import EntityMember, StoredRecord
+from tessera.hub.models import EntityMember, Hit, StoredRecord
 from tessera.network import disrupt, paths, tables
 from tessera.network.analyse import Analysis, analyse
 from tessera.network.disrupt import Outcome
@@ -62,7 +62,8 @@ def fingerprint(session: Session) -> Fingerprint:
     """A cheap summary of what every network is built from, which changes whenever it does: the
     current records' count, highest id and summed scope levels (a submission or retraction
     writes new versions; a purge deletes; consent narrows a scope in place) and the resolved
-    entities' count and latest link (a linkage run replaces them all). Read before the
+    entities' count and latest link (a linkage run replaces them all), and the hits' count and
+    highest id (a match request adds them). Read before the
     records, so that a change committed in between makes the kept network stale, never the
     other way round. Only the cache reads it; nobody is shown it."""
     current = session.execute(
@@ -70,7 +71,8 @@ def fingerprint(session: Session) -> Fingerprint:
         .where(StoredRecord.is_current.is_(True))
     ).one()
     members = session.execute(select(func.count(), func.max(EntityMember.linked_at))).one()
-    return (*current, *members)
+    found = session.execute(select(func.count(), func.max(Hit.id))).one()
+    return (*current, *members, *found)
 
 
 @dataclass
