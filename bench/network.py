@@ -69,7 +69,7 @@ def _scenario_run(label: str, records: list[tuple[str, Record]], people: dict[st
                   group_of: dict[str, int]) -> None:
     start = time.perf_counter()
     net = build(records, people)
-    graph = tables.simple(tables.from_rows(*tables.to_rows(net)))
+    graph = tables.simple(tables.graph_of(net))
     found = analyse(graph)
     seconds = time.perf_counter() - start
     owner = _owners(graph, net, truth)

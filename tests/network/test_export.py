@@ -62,7 +62,7 @@ def _records() -> Iterator[tuple[str, Record]]:
 
 @pytest.fixture
 def network() -> ig.Graph:
-    return tables.from_rows(*tables.to_rows(graph.build(_records())))
+    return tables.graph_of(graph.build(_records()))
 
 
 def _edge(g: ig.Graph, source: str, target: str, kind: str) -> Any:

@@ -40,7 +40,7 @@ def records_network() -> ig.Graph:
     ]
     net = graph.build((AGENCY, ANY_RECORD.validate_python(r, context={"country": "XX"}))
                       for r in rows)
-    return tables.from_rows(*tables.to_rows(net))
+    return tables.graph_of(net)
 
 
 def rows_graph(ties: Iterable[tuple[str, str, float, str, str]]) -> ig.Graph:
@@ -132,12 +132,12 @@ def test_two_cases_connect_through_any_of_the_nodes_they_name() -> None:
     ]
     net = graph.build((AGENCY, ANY_RECORD.validate_python(r, context={"country": "XX"}))
                       for r in rows)
-    directed = tables.from_rows(*tables.to_rows(net))
+    directed = tables.graph_of(net)
     simple = tables.simple(directed)
-    (path, *_) = paths.between(directed, simple, f"{AGENCY}/C1", f"{AGENCY}/C2", k=2)
-    assert [(h.source, h.target) for h in path.hops] == [
-        ("Anna Smit", "Boris Kade"), ("Boris Kade", "Carl Dorn")]
-    assert path.hops[1].kinds == ("recruited",)
+    found = paths.between(directed, simple, f"{AGENCY}/C1", f"{AGENCY}/C2", k=3)
+    assert [[(h.source, h.target) for h in p.hops] for p in found] == [
+        [("Anna Smit", "Boris Kade"), ("Boris Kade", "Carl Dorn")]]  # no detour through Eve
+    assert found[0].hops[1].kinds == ("recruited",)
 
 
 def test_unconnected_or_identical_ends_have_no_path_and_no_warning() -> None:
@@ -161,15 +161,30 @@ def dated() -> ig.Graph:
     ])
 
 
-def test_a_window_keeps_the_ties_that_overlap_it_and_drops_undated_ones() -> None:
+def test_a_window_keeps_the_ties_that_overlap_it_and_undated_ones_between_its_nodes() -> None:
     g = dated()
     in_2021 = paths.during(g, dt.date(2021, 1, 1), dt.date(2022, 1, 1))
-    assert names(in_2021) == {"b", "c"} and in_2021.ecount() == 1
+    assert names(in_2021) == {"b", "c"} and in_2021.ecount() == 1  # c-d: d is not in 2021
     assert names(paths.during(g, dt.date(2020, 6, 30), dt.date(2020, 7, 1))) == {"a", "b"}
     assert paths.during(g, dt.date(2019, 1, 1), dt.date(2020, 1, 1)).ecount() == 0
     everything = paths.during(g, dt.date(1900, 1, 1), dt.date(2100, 1, 1))
-    assert everything.ecount() == 3 and "c" in names(everything)
-    assert not [e for e in everything.es if not e["first"]]
+    assert everything.ecount() == 4  # c and d are both in it: their undated tie is too
+
+
+def test_a_window_keeps_who_holds_an_identifier_so_it_still_folds() -> None:
+    """Anna's account paid Boris's in 2024; who holds the accounts is undated, and Anna and
+    Boris have no dated tie of their own: the year's network is still Anna and Boris."""
+    nodes = [{"id": n, "kind": k, "label": n} for n, k in (
+        ("anna", "person"), ("boris", "person"), ("a1", "account"), ("a2", "account"))]
+    edges = [
+        {"source": "anna", "target": "a1", "kind": "holds", "weight": 1.0, "records": "X/1"},
+        {"source": "boris", "target": "a2", "kind": "holds", "weight": 1.0, "records": "X/2"},
+        {"source": "a1", "target": "a2", "kind": "paid", "weight": 1.0, "amount": 50.0,
+         "first": "2024-03-01", "last": "2024-03-01", "records": "X/3"},
+    ]
+    year = paths.during(tables.from_rows(nodes, edges), dt.date(2024, 1, 1),
+                        dt.date(2025, 1, 1))
+    assert names(tables.simple(year)) == {"anna", "boris"}
 
 
 def test_years_span_the_ties_dates() -> None:

@@ -3,6 +3,7 @@ analysts alone, refused to those who may not analyse, and every build audited.""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -193,3 +194,28 @@ def resources(world: World, action: str, username: str) -> list[str]:
     with world.hub.session() as s:
         return list(s.scalars(select(AuditEntry.resource).where(
             AuditEntry.action == action, AuditEntry.username == username)))
+
+
+def test_the_state_changes_when_a_purge_is_followed_by_a_like_submission(world: World) -> None:
+    """Purging the newest record and then submitting one alike gives back the same count, scope
+    levels and (on SQLite, which reuses a freed id) highest id: the state must still change, or
+    a kept network would go on showing the purged record."""
+    members = {"sharing_scope": "members"}
+    submit(world, "UA-POL", [
+        {"record_type": "person", "ref": "P1", "name": "Ivan Bondar", **members},
+        {"record_type": "phone", "ref": "T1", "owner_ref": "P1", "number": "+380501234567",
+         **members},
+    ])
+    with world.hub.session() as s:
+        before = source.state(s)
+    with world.hub.session() as s:
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+        assert records.purge_expired(s, admin.actor(s, "root"), {"phone": 0}, now=later)
+    with world.hub.session() as s:
+        assert source.state(s) != before
+    submit(world, "UA-POL", [
+        {"record_type": "phone", "ref": "T9", "owner_ref": "P1", "number": "+380509999999",
+         **members},
+    ])
+    with world.hub.session() as s:
+        assert source.state(s) != before

@@ -171,8 +171,26 @@ def test_a_weight_that_is_not_a_number_is_refused_with_its_row_and_value(
 
 def test_a_negative_weight_is_refused_with_its_row(tmp_path: Path) -> None:
     edges = write(tmp_path, "links.csv", "source,target,weight\na,b,-2\n")
-    with pytest.raises(TableError, match=r"links\.csv, row 2: weight -2(\.0)? is negative"):
+    with pytest.raises(TableError, match=r"links\.csv, row 2: weight -2(\.0)? is not a finite "
+                       "number of zero or more"):
         tables.read(edges)
+
+
+def test_an_infinite_amount_or_a_date_that_is_no_date_is_refused_with_its_row(
+        tmp_path: Path) -> None:
+    edges = write(tmp_path, "pay.csv", "source,target,amount\na,b,5\na,c,1e400\n")
+    with pytest.raises(TableError, match=r"pay\.csv, row 3: amount inf is not a finite"):
+        tables.read(edges)
+    edges = write(tmp_path, "when.csv", "source,target,first\na,b,2020\n")
+    with pytest.raises(TableError, match=r"when\.csv, row 2: first '2020' is not a date"):
+        tables.read(edges)
+
+
+def test_a_node_without_an_id_is_refused_with_its_row(tmp_path: Path) -> None:
+    edges = write(tmp_path, "e.csv", "source,target\na,b\n")
+    nodes = write(tmp_path, "n.csv", "id,label\na,Anna\n,Nobody\n")
+    with pytest.raises(TableError, match=r"n\.csv, row 3: id is empty"):
+        tables.read(edges, nodes)
 
 
 def test_a_missing_edge_or_node_file_is_refused_by_name(tmp_path: Path) -> None:
@@ -187,7 +205,7 @@ def test_a_missing_edge_or_node_file_is_refused_by_name(tmp_path: Path) -> None:
 
 
 def test_folding_puts_an_identifier_held_by_one_person_into_that_person() -> None:
-    directed = tables.from_rows(*tables.to_rows(network()))
+    directed = tables.graph_of(network())
     simple = tables.simple(directed)
     assert not simple.is_directed()
     anna = vertex(simple, ANNA)
@@ -198,14 +216,14 @@ def test_folding_puts_an_identifier_held_by_one_person_into_that_person() -> Non
 
 
 def test_folding_keeps_a_phone_two_people_share_as_a_node_between_them() -> None:
-    simple = tables.simple(tables.from_rows(*tables.to_rows(network())))
+    simple = tables.simple(tables.graph_of(network()))
     phone = vertex(simple, SHARED_PHONE)
     assert phone["members"] == [SHARED_PHONE]
     assert sorted(u["name"] for u in phone.neighbors()) == [ANNA, CARL]
 
 
 def test_folding_adds_up_the_weights_counts_and_amounts_of_ties_between_one_pair() -> None:
-    directed = tables.from_rows(*tables.to_rows(network()))
+    directed = tables.graph_of(network())
     simple = tables.simple(directed)
     assert not simple.has_multiple() and not any(simple.is_loop())
     # Boris recruited Anna, controlled her, and her account paid his twice

@@ -223,7 +223,7 @@ def _network(hub: Hub, data_dir: Path) -> None:
     with console.status("building and analysing the network the hub's analysts may see…"):
         with hub.session() as s:
             net = from_hub(s, admin.actor(s, "iom.analyst"))
-        graph = tables.from_rows(*tables.to_rows(net))
+        graph = tables.graph_of(net)
         simple = tables.simple(graph)
         found = analyse(simple)
         plan = disrupt.compare(simple, found, 5)[0]

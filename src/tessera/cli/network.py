@@ -53,7 +53,7 @@ def _load(user: str | None, edges: Path | None, nodes: Path | None) -> ig.Graph:
         if edges is not None:
             return tables.read(edges, nodes)
         assert user is not None  # checked above
-        return tables.from_rows(*tables.to_rows(_hub_network(user)))
+        return tables.graph_of(_hub_network(user))
 
 
 def _analyse(graph: ig.Graph, all_nodes: bool, resolution: float, seed: int

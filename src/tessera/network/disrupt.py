@@ -102,6 +102,7 @@ def plan(graph: ig.Graph, k: int, analysis: Analysis, *, candidates: int = CANDI
     """Greedy key-player set: k rankable nodes (``analyse.rankable``), each step taking the
     one whose removal fragments the network most (ties: the larger component cut)."""
     pool = rankable(graph, kinds)
+    candidates = max(candidates, 2 * k)
     between = analysis.metrics["betweenness"]
     degree = analysis.metrics["degree"]
     # candidates: the most central by betweenness and by degree, and the ranking's best

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import igraph as ig
 
 from tessera.network.analyse import distances
+from tessera.network.graph import HOLDS
 
 
 class NotInNetwork(LookupError):
@@ -69,8 +70,17 @@ def between(directed: ig.Graph, simple: ig.Graph, a: str, b: str, *, k: int = 1
     parts = search.connected_components().membership
     if parts[source] != parts[target]:
         return []  # apart: igraph would search, and warn, in vain
-    paths = search.get_k_shortest_paths(source, target, k=k, weights=lengths, mode="all",
-                                        output="vpath")
+    # a path through a second node of one case only adds a detour to a shorter one: leave
+    # those out, asking for more until k are left or there are no more
+    named, ask = set(starts) | set(ends), k
+    while True:
+        found_paths = search.get_k_shortest_paths(source, target, k=ask, weights=lengths,
+                                                  mode="all", output="vpath")
+        clean = [p for p in found_paths if not named & set(p[2:-2])]
+        if len(clean) >= k or len(found_paths) < ask:
+            break
+        ask *= 2
+    paths = clean[:k]
     index = {name: v for v, name in enumerate(directed.vs["name"])}
     found = []
     for path in (p[1:-1] for p in paths):
@@ -91,13 +101,22 @@ def between(directed: ig.Graph, simple: ig.Graph, a: str, b: str, *, k: int = 1
 
 
 def during(directed: ig.Graph, start: dt.date, end: dt.date) -> ig.Graph:
-    """The ties whose time span meets [start, end) and the nodes they join. Ties without a date
-    are left out: nothing says when they held."""
-    keep = []
+    """The ties whose time span meets [start, end) and the nodes they join. A tie without a
+    date is kept when it holds whatever the date — who holds an identifier, and the tie of
+    identifier to holder is what folds it into them — and joins a node of the period; any
+    other undated tie when it joins two of them (people named in one case, say)."""
+    dated, undated = [], []
     for edge in directed.es:
         first, last = edge["first"], edge["last"] or edge["first"]
-        if first and dt.date.fromisoformat(first) < end and dt.date.fromisoformat(last) >= start:
-            keep.append(edge.index)
+        if not first:
+            undated.append(edge)
+        elif dt.date.fromisoformat(first) < end and dt.date.fromisoformat(last) >= start:
+            dated.append(edge.index)
+    present = {v for e in dated for v in directed.es[e].tuple}
+    holding = set(HOLDS.values())
+    keep = [*dated, *(e.index for e in undated
+                      if (e["kind"] in holding and (e.source in present or e.target in present))
+                      or (e.source in present and e.target in present))]
     return directed.subgraph_edges(keep, delete_vertices=True)
 
 

@@ -14,10 +14,14 @@ node naming only that agency and reference, which is all the hit told.
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tessera.hub import access, entities, hits
 from tessera.hub.access import Actor
+from tessera.hub.models import EntityMember, Hit, StoredRecord
 from tessera.network.graph import Network, build
 from tessera.standard.records import ANY_RECORD, RECORD_TYPES, Record
 
@@ -46,3 +50,26 @@ def from_hub(session: Session, actor: Actor) -> Network:
             net.hit(f"{actor.agency_code}/{hit.ref}", f"{hit.other_agency}/{hit.other_ref}",
                     hit.band, hit.found_at.date())
     return net
+
+
+def state(session: Session) -> tuple[Any, ...]:
+    """A cheap summary of everything networks are built from, which changes whenever it does,
+    for a cache of built networks to know when one is stale:
+
+    - the current records' count (a purge deletes), summed scope levels (consent narrows a
+      scope in place) and the latest time one was received (a submission or a retraction
+      writes a new version, received later than any kept network was built; ids, which
+      SQLite may reuse after a purge, would not tell);
+    - the resolved entities' count and latest link (a linkage run replaces them all);
+    - the hits' count and highest id (a match request adds them; hits are never deleted).
+
+    Read it before building, so that a change committed in between makes the kept network
+    stale, never the other way round. It says nothing of any record, and is never shown."""
+    current = session.execute(
+        select(func.count(), func.sum(StoredRecord.scope_level),
+               func.max(StoredRecord.received_at))
+        .where(StoredRecord.is_current.is_(True))
+    ).one()
+    members = session.execute(select(func.count(), func.max(EntityMember.linked_at))).one()
+    found = session.execute(select(func.count(), func.max(Hit.id))).one()
+    return (*current, *members, *found)

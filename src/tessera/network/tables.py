@@ -9,6 +9,7 @@ Python loop per row, so a million-edge file becomes a graph in seconds.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -113,10 +114,25 @@ def _numbers(table: pa.Table, column: str, path: Path, default: float) -> np.nda
         raise TableError(f"{path}, row {bad + 2}: {column} {values[bad]} is not a number"
                          ) from None
     array = np.where(np.isnan(array), default, array)
-    if (array < 0).any():
-        bad = int(np.argmax(array < 0))
-        raise TableError(f"{path}, row {bad + 2}: {column} {array[bad]} is negative")
+    wrong = (array < 0) | ~np.isfinite(array)
+    if wrong.any():
+        bad = int(np.argmax(wrong))
+        raise TableError(f"{path}, row {bad + 2}: {column} {array[bad]} is not a finite "
+                         "number of zero or more")
     return array
+
+
+def _dates(table: pa.Table, column: str, path: Path) -> list[str]:
+    """The column's dates as ISO text ("" where none), each checked to be a calendar date."""
+    values = _strings(table, column)
+    for row, value in enumerate(values):
+        if value:
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                raise TableError(f"{path}, row {row + 2}: {column} {value!r} is not a date "
+                                 "(YYYY-MM-DD)") from None
+    return values
 
 
 def _is_number(value: Any) -> bool:
@@ -137,6 +153,11 @@ def from_rows(nodes: Sequence[dict[str, Any]], edges: Sequence[dict[str, Any]]) 
     """The directed multigraph of node and edge rows (as ``to_rows`` makes them)."""
     return _graph(_table(nodes, ("id",)) if nodes else None,
                   _table(edges, ("source", "target")), Path("(rows)"))
+
+
+def graph_of(net: Network) -> ig.Graph:
+    """The directed multigraph of a built network, with its provenance."""
+    return from_rows(*to_rows(net))
 
 
 def read(edges_path: Path, nodes_path: Path | None = None) -> ig.Graph:
@@ -166,11 +187,18 @@ def _graph(nodes: pa.Table | None, edges: pa.Table, path: Path,
             raise TableError(f"{nodes_path or '(node rows)'}: no 'id' (or 'name') column among "
                              f"{', '.join(nodes.column_names)}")
         listed = pa.array(_strings(nodes, key), pa.string())
+        if not all(listed.to_pylist()):
+            row = listed.to_pylist().index("")
+            raise TableError(f"{nodes_path or '(node rows)'}, row {row + 2}: {key} is empty")
     # hashing (pyarrow's dictionary encoding), not sorting: a million ids in a second
     ends = pa.chunked_array([listed, *edges.column("source").cast(pa.string()).chunks,
                              *edges.column("target").cast(pa.string()).chunks], pa.string())
     encoded = pc.dictionary_encode(ends.combine_chunks())
     index = encoded.indices.to_numpy()[len(listed):]
+    empty = pc.equal(ends.combine_chunks()[len(listed):], "").to_numpy(zero_copy_only=False)
+    if empty.any():
+        row = int(np.argmax(empty)) % edges.num_rows
+        raise TableError(f"{path}, row {row + 2}: an edge's source or target is empty")
     m = edges.num_rows
     graph = ig.Graph(n=len(encoded.dictionary), edges=np.column_stack([index[:m], index[m:]]),
                      directed=True)
@@ -196,7 +224,9 @@ def _graph(nodes: pa.Table | None, edges: pa.Table, path: Path,
         graph.es["weight"] = [_weight(k, int(c)) for k, c in zip(kinds, counts, strict=True)]
     graph.es["count"] = counts.astype(int).tolist()
     graph.es["amount"] = _numbers(edges, "amount", path, 0.0).tolist()
-    for column in ("first", "last", "records", "agencies", "cases", "countries", "currencies"):
+    for column in ("first", "last"):
+        graph.es[column] = _dates(edges, column, path)
+    for column in ("records", "agencies", "cases", "countries", "currencies"):
         graph.es[column] = _strings(edges, column)
     return graph
 

@@ -21,18 +21,16 @@ from typing import Annotated, Any
 
 import igraph as ig
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tessera.hub import access
 from tessera.hub.access import Actor
 from tessera.hub.db import Hub
-from tessera.hub.models import EntityMember, Hit, StoredRecord
 from tessera.network import disrupt, paths, tables
 from tessera.network.analyse import Analysis, analyse
 from tessera.network.disrupt import Outcome
 from tessera.network.graph import ACTORS, Network
-from tessera.network.source import NETWORK_TYPES, from_hub
+from tessera.network.source import NETWORK_TYPES, from_hub, state
 from tessera.web.deps import ActorDep, StateDep
 from tessera.web.schemas import (
     CommunityPublic,
@@ -58,23 +56,6 @@ CACHED_USERS = 32  # analysed networks kept, one per user, the least recently re
 Fingerprint = tuple[Any, ...]
 
 
-def fingerprint(session: Session) -> Fingerprint:
-    """A cheap summary of what every network is built from, which changes whenever it does: the
-    current records' count, highest id and summed scope levels (a submission or retraction
-    writes new versions; a purge deletes; consent narrows a scope in place) and the resolved
-    entities' count and latest link (a linkage run replaces them all), and the hits' count and
-    highest id (a match request adds them). Read before the
-    records, so that a change committed in between makes the kept network stale, never the
-    other way round. Only the cache reads it; nobody is shown it."""
-    current = session.execute(
-        select(func.count(), func.max(StoredRecord.id), func.sum(StoredRecord.scope_level))
-        .where(StoredRecord.is_current.is_(True))
-    ).one()
-    members = session.execute(select(func.count(), func.max(EntityMember.linked_at))).one()
-    found = session.execute(select(func.count(), func.max(Hit.id))).one()
-    return (*current, *members, *found)
-
-
 @dataclass
 class Analysed:
     """One user's network, analysed, and what was worked out from it since."""
@@ -94,7 +75,7 @@ class Analysed:
 
     @classmethod
     def of(cls, actor: Actor, found: Fingerprint, net: Network) -> Analysed:
-        graph = tables.from_rows(*tables.to_rows(net))
+        graph = tables.graph_of(net)
         simple = tables.simple(graph)
         resolved = sum(len(n.provenance.records) for n in net.nodes.values()
                        if n.kind == "person" and not n.id.startswith("person:"))
@@ -164,7 +145,7 @@ def analysed(hub: Hub, actor: Actor, cache: NetworkCache) -> Analysed:
     that it holds no lock meanwhile). The read is audited either way."""
     with cache.turn(actor):
         with hub.session() as session:
-            found = fingerprint(session)
+            found = state(session)
             kept = cache.get(actor, found)
             if kept is not None:
                 _audit_kept(session, actor, kept)
