@@ -15,10 +15,11 @@ and speed against networkx.
 2. CAVIAR (``$TESSERA_BENCH_DATA/networks/covert_10_caviar``): per phase, the top five of
    the ranking and the disruption plan, and the largest component left after removing the
    plan's five against the top five by degree. Skipped, saying so, when the data is absent.
-3. Speed: a random graph of ``--edges`` ties with planted communities, written as an edge CSV:
-   read + PageRank + Leiden + sampled betweenness + components, timed; and on a graph of
-   ``--reference`` ties, the same analytics by Tessera (igraph) and by networkx
-   (Louvain, its nearest to Leiden) side by side. networkx comes with ``.[bench]``.
+3. Speed: a random graph of ``--edges`` distinct ties with planted communities, written as
+   an edge CSV: read + PageRank + Leiden + sampled betweenness + components, timed; and on a
+   graph of ``--reference`` ties, the same analytics by Tessera (igraph) and by networkx
+   (Louvain, its nearest to Leiden) side by side, on the same file. networkx comes with
+   ``.[bench]``.
 """
 
 from __future__ import annotations
@@ -149,19 +150,24 @@ def caviar() -> None:
 
 
 def planted(edges: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """A random graph of ``edges`` ties among edges/5 nodes in communities of about 50, nine
-    ties in ten inside a community (a stochastic block model, drawn with numpy)."""
+    """A random graph of ``edges`` distinct ties among edges/5 nodes in communities of about
+    50, nine ties in ten inside a community (a stochastic block model, drawn with numpy).
+    Distinct, so that networkx, which keeps one of parallel ties, and Tessera, which adds
+    them, analyse the same graph; every tie weighs 1, so both find shortest paths by
+    breadth-first search."""
     rng = np.random.default_rng(seed)
     n = max(edges // 5, 10)
     size = 50
-    source = rng.integers(0, n, edges)
-    inside = rng.random(edges) < 0.9
+    draw = edges + edges // 4  # a few more, for the loops and repeats dropped below
+    source = rng.integers(0, n, draw)
+    inside = rng.random(draw) < 0.9
     block = source // size
-    target = np.where(inside, block * size + rng.integers(0, size, edges),
-                      rng.integers(0, n, edges))
-    target = np.minimum(target, n - 1)
-    keep = source != target
-    return source[keep], target[keep]
+    target = np.minimum(np.where(inside, block * size + rng.integers(0, size, draw),
+                                 rng.integers(0, n, draw)), n - 1)
+    pairs = np.unique(np.column_stack([np.minimum(source, target), np.maximum(source, target)])
+                      [source != target], axis=0)
+    pairs = pairs[rng.permutation(len(pairs))[:edges]]
+    return pairs[:, 0], pairs[:, 1]
 
 
 def _write_edges(path: Path, source: np.ndarray, target: np.ndarray) -> None:
