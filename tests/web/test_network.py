@@ -217,6 +217,9 @@ def test_every_read_is_audited_a_kept_one_too(ring: Web) -> None:
     assert {(e.resource, e.outcome) for e in reads} == {("records:network", "ok")}
     kept = [json.loads(e.detail).get("kept", False) for e in reads]
     assert kept == [False] + [True] * len(ENDPOINTS)  # built once, then kept
+    # an analyst's network draws the agency's hits: each read, kept or not, reads them
+    hit_reads = _reads(ring, "ua_sub", "hit.read")
+    assert [e.resource for e in hit_reads] == ["hits:network"] * (len(ENDPOINTS) + 1)
     # the hub's analysts view entities too: that is audited on every read as well
     hub_analyst = ring.signed_in("io_an")
     for _ in range(2):

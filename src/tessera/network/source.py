@@ -27,13 +27,14 @@ from tessera.standard.records import ANY_RECORD, RECORD_TYPES, Record
 
 # Every record type ties something to something (cases by what they name together).
 NETWORK_TYPES = tuple(RECORD_TYPES)
+PURPOSE = "network"  # the reads' purpose in the audit log
 
 
 def from_hub(session: Session, actor: Actor) -> Network:
     """The network of the records ``actor`` may see (the read is audited once, as
     ``network.read``)."""
     rows = entities.linkable(session, actor, NETWORK_TYPES, action="network.read",
-                             purpose="network")
+                             purpose=PURPOSE)
     records: list[tuple[str, Record]] = [
         (row.agency.code, ANY_RECORD.validate_python(row.data)) for row in rows
     ]
@@ -42,14 +43,26 @@ def from_hub(session: Session, actor: Actor) -> Network:
         members = entities.current_members(session)
         keys = {f"{agency}/{r.ref}" for agency, r in records if r.record_type == "person"}
         people = {k: e for k, e in members.items() if k in keys}
-        access.authorize(session, actor, "entity.read", "entities:network",
+        access.authorize(session, actor, "entity.read", f"entities:{PURPOSE}",
                          {"records": len(people)})
     net = build(records, people)
     if access.allowed(actor, "hit.read"):
-        for hit in hits.agency_hits(session, actor, "network"):
+        for hit in hits.agency_hits(session, actor, PURPOSE):
             net.hit(f"{actor.agency_code}/{hit.ref}", f"{hit.other_agency}/{hit.other_ref}",
                     hit.band, hit.found_at.date())
     return net
+
+
+def audit_kept(session: Session, actor: Actor, entity_records: int) -> None:
+    """Log a read of a network kept from an earlier build as ``from_hub`` logs a build: the
+    records, the entities (for who may view them) and the hits."""
+    access.authorize(session, actor, "network.read", f"records:{PURPOSE}",
+                     {"types": list(NETWORK_TYPES), "kept": True})
+    if access.allowed(actor, "entity.read"):
+        access.authorize(session, actor, "entity.read", f"entities:{PURPOSE}",
+                         {"records": entity_records, "kept": True})
+    if access.allowed(actor, "hit.read"):
+        access.authorize(session, actor, "hit.read", f"hits:{PURPOSE}", {"kept": True})
 
 
 def state(session: Session) -> tuple[Any, ...]:

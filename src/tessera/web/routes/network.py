@@ -21,16 +21,14 @@ from typing import Annotated, Any
 
 import igraph as ig
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy.orm import Session
 
-from tessera.hub import access
 from tessera.hub.access import Actor
 from tessera.hub.db import Hub
 from tessera.network import disrupt, paths, tables
 from tessera.network.analyse import Analysis, analyse
 from tessera.network.disrupt import Outcome
 from tessera.network.graph import ACTORS, Network
-from tessera.network.source import NETWORK_TYPES, from_hub, state
+from tessera.network.source import audit_kept, from_hub, state
 from tessera.web.deps import ActorDep, StateDep
 from tessera.web.schemas import (
     CommunityPublic,
@@ -45,10 +43,6 @@ from tessera.web.schemas import (
 
 router = APIRouter(tags=["network"], responses=problems(401, 403))
 
-# What ``from_hub`` writes to the audit log (through ``entities.linkable``); a kept network's
-# read is logged as the same action on the same resource.
-READ_RESOURCE = "records:network"
-ENTITY_RESOURCE = "entities:network"
 CACHED_USERS = 32  # analysed networks kept, one per user, the least recently read dropped
 
 # --- the analysed network, and the cache of it ---------------------------------------------
@@ -130,15 +124,6 @@ class NetworkCache:
             yield
 
 
-def _audit_kept(session: Session, actor: Actor, kept: Analysed) -> None:
-    """Log a read of a kept network as ``from_hub`` logs a built one."""
-    access.authorize(session, actor, "network.read", READ_RESOURCE,
-                     {"types": list(NETWORK_TYPES), "kept": True})
-    if access.allowed(actor, "entity.read"):
-        access.authorize(session, actor, "entity.read", ENTITY_RESOURCE,
-                         {"records": kept.entity_records, "kept": True})
-
-
 def analysed(hub: Hub, actor: Actor, cache: NetworkCache) -> Analysed:
     """``actor``'s analysed network: kept, if the hub has not changed since it was built, or
     built now from ``from_hub`` (the analysis runs after the hub's unit of work has ended, so
@@ -148,7 +133,7 @@ def analysed(hub: Hub, actor: Actor, cache: NetworkCache) -> Analysed:
             found = state(session)
             kept = cache.get(actor, found)
             if kept is not None:
-                _audit_kept(session, actor, kept)
+                audit_kept(session, actor, kept.entity_records)
                 return kept
             net = from_hub(session, actor)
         entry = Analysed.of(actor, found, net)
