@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -276,7 +277,9 @@ def test_a_write_failing_midway_keeps_the_previous_file(
         yield ["a row"]
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(export, "_i2_rows", broken)
+    # the i2 module's own rows (the package's ``export.i2`` is its writer function)
+    monkeypatch.setattr(importlib.import_module("tessera.network.export.i2"), "_i2_rows",
+                        broken)
     with pytest.raises(RuntimeError, match="disk full"):
         export.i2(network, path)
     assert path.read_text("utf-8") == "the previous export"
