@@ -75,3 +75,16 @@ def test_agency_country_is_cleaned_and_checked(world: World) -> None:
         assert agency.country == "RO"
         with pytest.raises(admin.AdminError, match="unknown country"):
             admin.create_agency(s, "test", code="X", name="X", country="Atlantis", kind="ngo")
+
+
+@pytest.mark.parametrize("code", ["ua-pol", "UA/POL", "UA;POL", "UA--POL", "-UA", "UA-", "",
+                                  "UA POL", "UA%", "A" * 33])
+def test_an_agency_code_that_could_hold_a_separator_is_refused(world: World, code: str) -> None:
+    with world.hub.session() as s:
+        with pytest.raises(admin.AdminError, match="must be capital letters and digits"):
+            admin.create_agency(s, "test", code=code, name="N", country="RO", kind="ngo")
+        with pytest.raises(admin.AdminError, match="must be capital letters and digits"):
+            admin.create_agency(s, "test", code="RO-NGO", name="N", country="RO", kind="ngo",
+                                partners=["UA-POL", code])
+        assert admin.create_agency(s, "test", code="RO-NGO2", name="N", country="RO",
+                                   kind="ngo", partners=["UA-POL"]).code == "RO-NGO2"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 
 from argon2 import PasswordHasher
@@ -58,6 +59,21 @@ def _log(session: Session, operator: str, action: str, resource: str, **detail: 
     )
 
 
+# Agency codes name records ("UA-POL/P-001"), sharing lists (";UA-POL;MD-NGO;") and URLs:
+# capitals and digits in parts joined by single hyphens, so no code can hold a separator.
+AGENCY_CODE = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$")
+AGENCY_CODE_MAX = 32
+
+
+def check_code(code: str) -> str:
+    """``code`` if it is a well-formed agency code, else an ``AdminError`` saying why."""
+    if not AGENCY_CODE.match(code) or len(code) > AGENCY_CODE_MAX:
+        raise AdminError(f"agency code {code!r} must be capital letters and digits, in parts "
+                         f"joined by single hyphens (as UA-POL), at most {AGENCY_CODE_MAX} "
+                         "characters")
+    return code
+
+
 def create_agency(
     session: Session,
     operator: str,
@@ -73,6 +89,8 @@ def create_agency(
     partners: list[str] | None = None,
 ) -> Agency:
     """Register a member agency with its sharing defaults."""
+    for given in (code, *(partners or [])):
+        check_code(given)
     iso = country_code(country)
     if iso is None:
         raise AdminError(f"unknown country {country!r}")
