@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tessera.hub import admin
-from tessera.hub.models import AuditEntry
+from tessera.hub.models import AuditEntry, LoginSession, utcnow
 from tessera.web.deps import SESSION_COOKIE, Throttle
 from tests.web.conftest import PASSWORD, Web
 
@@ -106,6 +108,23 @@ def test_signing_out_ends_the_session_for_good(web: Web) -> None:
     replay = web.client()
     replay.cookies[SESSION_COOKIE] = cookie
     assert replay.get("/api/v1/session/me").status_code == 401
+
+
+def test_a_sign_in_deletes_the_sessions_that_can_never_be_used_again(web: Web) -> None:
+    """One session signed out, one expired, one live: the next sign-in leaves the live one
+    (still working) and its own."""
+    ended, expired, live = (web.signed_in("md_an") for _ in range(3))
+    assert ended.delete("/api/v1/session").status_code == 204
+    with web.world.hub.session() as s:
+        rows = s.scalars(select(LoginSession).order_by(LoginSession.id)).all()
+        rows[1].expires_at = utcnow() - dt.timedelta(minutes=1)
+        keep = {rows[2].id}
+    assert expired.get("/api/v1/session/me").status_code == 401
+    web.signed_in("md_an")
+    with web.world.hub.session() as s:
+        left = set(s.scalars(select(LoginSession.id)))
+    assert keep < left and len(left) == 2
+    assert live.get("/api/v1/session/me").status_code == 200
 
 
 def test_a_change_with_the_cookie_needs_the_csrf_token(web: Web) -> None:

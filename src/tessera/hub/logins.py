@@ -13,7 +13,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from tessera.hub import admin, audit
@@ -62,6 +62,7 @@ def check(hub: Hub, secret: str, username: str, password: str, *, client: str) -
         if actor is None:
             return None
         token = secrets.token_urlsafe(32)
+        _purge(session)
         login = LoginSession(
             user_id=actor.user_id,
             token_digest=_digest(secret, token),
@@ -71,6 +72,13 @@ def check(hub: Hub, secret: str, username: str, password: str, *, client: str) -
         session.add(login)
         session.flush()
         return Started(token, login.csrf_token, actor)
+
+
+def _purge(session: Session) -> None:
+    """Delete the sessions that can never be used again — expired, or ended by signing out —
+    so the table holds live sessions only (each start and end is in the audit log)."""
+    session.execute(delete(LoginSession).where(
+        or_(LoginSession.expires_at < utcnow(), LoginSession.ended_at.is_not(None))))
 
 
 def resolve(session: Session, secret: str, token: str) -> LoginSession | None:
