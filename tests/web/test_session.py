@@ -173,3 +173,16 @@ def test_every_answer_carries_the_security_headers(web: Web) -> None:
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["x-frame-options"] == "DENY"
     assert web.client().get("/api/v1/records").headers["cache-control"] == "no-store"
+
+
+def test_an_unexpected_error_answers_500_with_the_security_headers_too(web: Web) -> None:
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    web.app.add_api_route("/api/v1/broken", broken)
+    web.app.middleware_stack = None  # rebuilt with the route on the next request
+    answer = TestClient(web.app, raise_server_exceptions=False).get("/api/v1/broken")
+    assert answer.status_code == 500
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+    assert answer.headers["cache-control"] == "no-store"
+    assert "a bug" not in answer.text

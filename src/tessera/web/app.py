@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from tessera import __version__
 from tessera.config import Settings
@@ -28,6 +29,15 @@ from tessera.web.routes import (
 )
 
 
+class _Tessera(FastAPI):
+    """FastAPI with the security headers outside everything, Starlette's own error answer
+    included: middleware added the usual way sits inside the one that answers an unexpected
+    error with a 500, which would go out bare."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecureHeaders(super().build_middleware_stack())
+
+
 def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     """The web hub over ``hub`` (by default, the store ``settings`` name). Refuses to start with
     the placeholder secret outside demo mode."""
@@ -43,7 +53,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
         if hub is None:
             store.engine.dispose()
 
-    app = FastAPI(
+    app = _Tessera(
         title="Tessera",
         version=__version__,
         description="The shared hub of agencies fighting cross-border trafficking. Every "
@@ -62,5 +72,4 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_middleware(BodyLimit)
-    app.add_middleware(SecureHeaders)  # outermost: every answer, a 413 too, gets the headers
     return app
