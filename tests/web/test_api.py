@@ -137,6 +137,13 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(web: Web) -> No
         assert "1 MiB" in answer.json()["detail"]
         assert answer.headers.get_list("x-frame-options") == ["DENY"]
     assert refs(web, "ua_sub", q="X1") == set()
+    # the upload page's form gets a page a person can read, not JSON
+    answer = web.signed_in("ua_sub").post("/submissions",
+                                          files={"file": ("big.csv", big, "text/csv")})
+    assert answer.status_code == 413
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "larger than 1 MiB" in answer.text and "Back to submissions" in answer.text
+    assert refs(web, "ua_sub", q="X1") == set()
 
 
 def test_a_body_sent_without_its_length_is_cut_off_at_the_limit(web: Web) -> None:

@@ -84,8 +84,9 @@ class BodyLimit(_Http):
         else:
             limit = SMALL_BODY
         declared = dict(scope["headers"]).get(b"content-length")
+        page = not scope["path"].startswith(API_PREFIX)
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await _refuse(send, limit)
+            await _refuse(send, limit, page)
             return
         received = 0
         answered = False  # the 413 went out: whatever the application sends after is dropped
@@ -98,7 +99,7 @@ class BodyLimit(_Http):
                 # The body is read before any response starts; answer now, since FastAPI
                 # turns an error while reading into a 400 of its own.
                 answered = True
-                await _refuse(send, limit)
+                await _refuse(send, limit, page)
                 raise _TooLarge
             return message
 
@@ -110,9 +111,20 @@ class BodyLimit(_Http):
             await self.app(scope, counted, unless_answered)
 
 
-async def _refuse(send: Send, limit: int) -> None:
-    body = json.dumps({"detail": f"the request is larger than {limit >> 20} MiB"}).encode()
+async def _refuse(send: Send, limit: int, page: bool) -> None:
+    """Answer 413: in JSON to the API, as a page to a browser's form (a person reads it)."""
+    reason = f"the request is larger than {limit >> 20} MiB"
+    if page:
+        body = (f"<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">"
+                f"<title>Too large - Tessera</title><h1>Too large</h1><p>The file was not "
+                f"read: {reason}. Split it, or ask the hub's administrator for a larger "
+                f"limit.</p><p><a href=\"/submissions\">Back to submissions</a></p>"
+                ).encode()
+        kind = b"text/html; charset=utf-8"
+    else:
+        body = json.dumps({"detail": reason}).encode()
+        kind = b"application/json"
     await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"),
+                "headers": [(b"content-type", kind),
                             (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
