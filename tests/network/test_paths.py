@@ -1,5 +1,5 @@
-"""How two entities connect, hop by hop with the records behind each tie; the network in a
-time window; and how it changes from one period to the next."""
+"""How two entities connect, hop by hop with the records behind each tie; who is near one of
+them; the network in a time window; and how it changes from one period to the next."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from tessera.network import graph, paths, tables
 from tessera.standard.records import ANY_RECORD
 
 AGENCY = "UA-POL"
-ANNA, CARL = f"person:{AGENCY}/P1", f"person:{AGENCY}/P3"
+ANNA, BORIS, CARL = (f"person:{AGENCY}/P{n}" for n in (1, 2, 3))
 
 
-def records_network() -> ig.Graph:
+def records_network(*extra: dict[str, Any]) -> ig.Graph:
     """Anna's account paid Boris's; Boris recruited Carl, and Carl calls Boris an associate;
     Dan knows no one."""
     rows: list[dict[str, Any]] = [
@@ -37,6 +37,7 @@ def records_network() -> ig.Graph:
          "target_ref": "P3"},
         {"record_type": "relation", "ref": "R2", "kind": "associate", "source_ref": "P3",
          "target_ref": "P2"},
+        *extra,
     ]
     net = graph.build((AGENCY, ANY_RECORD.validate_python(r, context={"country": "XX"}))
                       for r in rows)
@@ -147,6 +148,96 @@ def test_unconnected_or_identical_ends_have_no_path_and_no_warning() -> None:
         warnings.simplefilter("error")  # no path is an answer, not something to warn of
         assert paths.between(directed, simple, "Anna Smit", "Dan Ek") == []
     assert paths.between(directed, simple, "Anna Smit", ANNA) == []
+
+
+# Neighbourhoods
+
+
+def test_a_neighbourhood_lists_the_neighbours_with_each_ties_kinds_and_records() -> None:
+    directed = records_network()
+    simple = tables.simple(directed)
+    near = paths.neighbourhood(directed, simple, "Boris Kade")
+    assert near.centre == (BORIS,) and near.depth == 1
+    # Carl first: two records tie him to Boris (length 1/2), one ties Anna (length 1)
+    assert [(n.node, n.label, n.kind, n.hops) for n in near.nodes] == [
+        (BORIS, "Boris Kade", "person", 0), (CARL, "Carl Dorn", "person", 1),
+        (ANNA, "Anna Smit", "person", 1)]
+    assert [(t.source, t.target, t.kinds, t.records) for t in near.ties] == [
+        (BORIS, CARL, ("associate", "recruited"), (f"{AGENCY}/R1", f"{AGENCY}/R2")),
+        (BORIS, ANNA, ("paid",), (f"{AGENCY}/X1",))]  # through the accounts folded into them
+    assert near.within == 3 and not near.capped
+
+
+def test_a_neighbourhoods_tie_cites_the_records_a_paths_hop_over_it_does() -> None:
+    directed = records_network()
+    simple = tables.simple(directed)
+    (path,) = paths.between(directed, simple, ANNA, CARL)
+    near = paths.neighbourhood(directed, simple, ANNA, depth=2)
+    assert [(t.kinds, t.records) for t in near.ties] == [(h.kinds, h.records)
+                                                          for h in path.hops]
+
+
+def test_depth_two_reaches_the_neighbours_neighbours_and_the_ties_among_them() -> None:
+    # a's neighbours b and c are tied to each other, and c to d; e is three hops out
+    directed = rows_graph([("a", "b", 1.0, "", ""), ("a", "c", 1.0, "", ""),
+                           ("b", "c", 1.0, "", ""), ("c", "d", 1.0, "", ""),
+                           ("d", "e", 1.0, "", "")])
+    simple = tables.simple(directed, fold=False)
+    one = paths.neighbourhood(directed, simple, "a")
+    assert [n.node for n in one.nodes] == ["a", "b", "c"]
+    assert [(t.source, t.target) for t in one.ties] == [("a", "b"), ("a", "c"), ("b", "c")]
+    two = paths.neighbourhood(directed, simple, "a", depth=2)
+    assert [(n.node, n.hops) for n in two.nodes] == [("a", 0), ("b", 1), ("c", 1), ("d", 2)]
+    assert ("c", "d", ("associate",), ("X/c-d",)) in [
+        (t.source, t.target, t.kinds, t.records) for t in two.ties]
+    assert "e" not in {n.node for n in two.nodes}
+
+
+def test_the_limit_keeps_the_nearest_and_says_the_neighbourhood_was_cut() -> None:
+    # a's strongest tie is to c, then b; d and e are further out through them
+    directed = rows_graph([("a", "b", 2.0, "", ""), ("a", "c", 4.0, "", ""),
+                           ("a", "x", 1.0, "", ""), ("b", "d", 1.0, "", ""),
+                           ("c", "e", 1.0, "", "")])
+    simple = tables.simple(directed, fold=False)
+    cut = paths.neighbourhood(directed, simple, "a", depth=2, limit=3)
+    assert [n.node for n in cut.nodes] == ["a", "c", "b"]
+    assert cut.within == 6 and cut.capped
+    assert {(t.source, t.target) for t in cut.ties} == {("a", "b"), ("a", "c")}
+    # at two hops, e (reached through c: 1/4 + 1) before d (through b: 1/2 + 1)
+    assert [n.node for n in paths.neighbourhood(directed, simple, "a", depth=2,
+                                                limit=6).nodes] == ["a", "c", "b", "x", "e", "d"]
+    assert not paths.neighbourhood(directed, simple, "a", depth=2, limit=6).capped
+
+
+def test_a_cases_neighbourhood_is_centred_on_every_node_it_names() -> None:
+    directed = records_network(
+        {"record_type": "case", "ref": "C1", "country": "UA"},
+        {"record_type": "person", "ref": "P5", "name": "Eve Lind", "case_ref": "C1"},
+        {"record_type": "person", "ref": "P6", "name": "Fay Holm", "case_ref": "C1"},
+        {"record_type": "relation", "ref": "R3", "kind": "associate", "source_ref": "P5",
+         "target_ref": "P2"},
+    )
+    simple = tables.simple(directed)
+    near = paths.neighbourhood(directed, simple, f"{AGENCY}/C1")
+    eve, fay = f"person:{AGENCY}/P5", f"person:{AGENCY}/P6"
+    assert set(near.centre) == {eve, fay}
+    assert [(n.node, n.hops) for n in near.nodes] == [(eve, 0), (fay, 0), (BORIS, 1)]
+    assert [(t.source, t.target, t.kinds, t.records) for t in near.ties] == [
+        (eve, fay, ("same_case",), (f"{AGENCY}/C1", f"{AGENCY}/P5", f"{AGENCY}/P6")),
+        (eve, BORIS, ("associate",), (f"{AGENCY}/R3",))]
+
+
+def test_a_lone_node_is_its_own_neighbourhood_and_an_unknown_one_is_not_in_the_network(
+) -> None:
+    directed = records_network()
+    simple = tables.simple(directed)
+    alone = paths.neighbourhood(directed, simple, "Dan Ek", depth=2)
+    assert [n.label for n in alone.nodes] == ["Dan Ek"] and alone.ties == ()
+    with pytest.raises(paths.NotInNetwork, match="no node or case 'Zoe Quist'"):
+        paths.neighbourhood(directed, simple, "Zoe Quist")
+    for depth, limit in ((0, 10), (3, 10), (1, 0)):
+        with pytest.raises(ValueError, match="a neighbourhood"):
+            paths.neighbourhood(directed, simple, "Dan Ek", depth=depth, limit=limit)
 
 
 # Periods

@@ -56,6 +56,7 @@ OPERATIONS: list[tuple[str, str, dict[str, Any], set[str]]] = [
     ("GET", "/api/v1/network/disrupt", {"params": {"k": 2}}, MEMBERS),
     ("GET", "/api/v1/network/path", {"params": {"a": "Ivan Bondar", "b": "Ivan Bondar"}},
      MEMBERS),
+    ("GET", "/api/v1/network/neighbourhood", {"params": {"node": "Ivan Bondar"}}, MEMBERS),
     ("GET", "/api/v1/audit", {}, {"ua_aud"}),
     ("GET", "/api/v1/audit/verification", {}, {"ua_aud", "root"}),
 ]

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote_plus, urlencode
 
 import pytest
 from fastapi.testclient import TestClient
@@ -24,10 +25,12 @@ browser = test_browser.browser
 server = test_browser.server
 tab = test_browser.tab
 
-ENDPOINTS = ("summary", "key-players", "communities", "disrupt", "path")
+ENDPOINTS = ("summary", "key-players", "communities", "disrupt", "path", "neighbourhood")
 SHARED_PHONE = "+380 67 123 4567"
 SECRET = "person:DE-FIU/DE-S1"  # DE-FIU's own, shared with nobody
-ORGANISER = "person:UA-POL/UA-N1"
+ORGANISER, RECRUITER = "person:UA-POL/UA-N1", "person:UA-POL/UA-N2"
+VICTIMS = ("person:UA-POL/UA-N3", "person:UA-POL/UA-N4")
+COMPANY = "organization:UA-POL/UA-O1"
 
 
 @pytest.fixture
@@ -186,13 +189,115 @@ def test_a_node_outside_the_network_answers_404_with_the_reason(ring: Web) -> No
     assert "no node or case &#39;Nobody&#39; in the network" in page.text
 
 
+def _around(ties: list[dict[str, Any]]) -> list[tuple[str, str, list[str], list[str]]]:
+    return [(t["source"], t["target"], t["kinds"], t["records"]) for t in ties]
+
+
+def test_a_neighbourhood_lists_the_nodes_neighbours_with_their_tie_kinds_and_records(
+    ring: Web,
+) -> None:
+    ukraine = ring.signed_in("ua_sub")
+    near = _get(ukraine, "neighbourhood", node="Taras Melnyk")
+    assert (near["node"], near["centre"], near["depth"]) == ("Taras Melnyk", [ORGANISER], 1)
+    # his phone and account are folded into him: the payment from Petro Koval's account is
+    # his, and no identifier is a neighbour
+    assert [(n["node"], n["label"], n["kind"], n["roles"], n["hops"]) for n in near["nodes"]] == [
+        (ORGANISER, "Taras Melnyk", "person", ["organiser"], 0),
+        (RECRUITER, "Petro Koval", "person", ["recruiter"], 1),
+        (COMPANY, "Melnyk & <Sons>", "organization", [], 1)]
+    assert _around(near["ties"]) == [
+        (ORGANISER, RECRUITER, ["controlled", "paid"], ["UA-POL/UA-R1", "UA-POL/UA-X1"]),
+        (ORGANISER, COMPANY, ["owns"], ["UA-POL/UA-R4"])]
+    assert (near["within"], near["capped"]) == (3, False)
+    # two hops out: the victims Petro Koval recruited, and the ties that reach them
+    far = _get(ukraine, "neighbourhood", node=ORGANISER, depth=2)
+    assert [(n["node"], n["hops"]) for n in far["nodes"]][3:] == [(v, 2) for v in VICTIMS]
+    assert _around(far["ties"])[2:] == [(RECRUITER, v, ["recruited"], [f"UA-POL/UA-R{n}"])
+                                        for n, v in ((2, VICTIMS[0]), (3, VICTIMS[1]))]
+    # cut at two nodes: the nearest (two records tie Petro Koval to him, one the company),
+    # and the answer says it was cut
+    cut = _get(ukraine, "neighbourhood", node=ORGANISER, depth=2, limit=2)
+    assert [n["node"] for n in cut["nodes"]] == [ORGANISER, RECRUITER]
+    assert (cut["within"], cut["capped"]) == (5, True)
+    assert _around(cut["ties"]) == _around(near["ties"])[:1]
+    # each call is a read of the network, audited
+    assert len(_reads(ring, "ua_sub")) == 3
+    for depth, limit in ((0, 10), (3, 10), (1, 0), (1, 501)):
+        assert ukraine.get("/api/v1/network/neighbourhood", params={
+            "node": ORGANISER, "depth": depth, "limit": limit}).status_code == 422
+
+
+def test_a_node_only_another_agency_sees_has_no_neighbourhood_like_an_unknown_one(
+    ring: Web,
+) -> None:
+    ukraine, germany = ring.signed_in("ua_sub"), ring.signed_in("de_an")
+    unknown = "person:DE-FIU/DE-S9"  # no such record anywhere
+
+    def refusal(node: str) -> str:
+        answer = ukraine.get("/api/v1/network/neighbourhood", params={"node": node})
+        assert answer.status_code == 404
+        return str(answer.json()["detail"]).replace(repr(node), "NODE")
+
+    assert refusal(SECRET) == refusal(unknown) == refusal("Dieter Geheim") == (
+        "no node or case NODE in the network (give a node id, a label only one node has, or "
+        "a case as AGENCY/ref)")
+    page = ukraine.get("/network", params={"focus": SECRET})
+    assert page.status_code == 200
+    assert f"no node or case &#39;{SECRET}&#39; in the network" in page.text
+    assert "Geheim" not in page.text and 'data-testid="focus-ties"' not in page.text
+    # DE-FIU's analyst sees him, and how the phone he shares leads to the organiser
+    near = _get(germany, "neighbourhood", node=SECRET, depth=2)
+    assert [(n["label"], n["hops"]) for n in near["nodes"]] == [
+        ("Dieter Geheim", 0), ("+380671234567", 1), ("Taras Melnyk", 2)]
+    assert [t["records"] for t in near["ties"]] == [["DE-FIU/DE-T1"], ["UA-POL/UA-T1"]]
+
+
+def _linked_dots(html: str) -> list[tuple[str, str]]:
+    """The SVG's dots, each as (the node its link focuses on, the node it draws)."""
+    svg = html.split('data-testid="network-picture"', 1)[1].split("</svg>", 1)[0]
+    assert svg.count('class="node"') == svg.count("<a ")
+    return [(unquote_plus(link), node) for link, node in re.findall(
+        r'<a href="/network\?focus=([^"]+)">\s*<(?:circle|rect) class="node" '
+        r'data-node="([^"]+)"', svg)]
+
+
+def test_the_page_with_a_focus_pictures_its_neighbourhood_and_lists_its_ties(
+    ring: Web,
+) -> None:
+    ukraine = ring.signed_in("ua_sub")
+    page = ukraine.get("/network", params={"focus": ORGANISER})
+    assert page.status_code == 200
+    html = page.text
+    assert "The neighbourhood of Taras Melnyk</h2>" in html
+    # two neighbours are few: the picture goes two hops out, every dot a link to its own
+    # neighbourhood, the id encoded whole
+    dots = _linked_dots(html)
+    assert {node for _, node in dots} == {ORGANISER, RECRUITER, COMPANY, *VICTIMS}
+    assert all(link == node for link, node in dots)
+    assert f'href="/network?{urlencode({"focus": RECRUITER})}"' in html
+    assert "person%3AUA-POL%2FUA-N2" in html
+    svg = html.split('data-testid="network-picture"', 1)[1].split("</svg>", 1)[0]
+    assert svg.count('class="focus"') == 1  # the ring around the focus
+    assert 'font-weight="bold">1. Taras Melnyk</text>' in svg
+    assert "<Sons>" not in html and "Melnyk &amp; &lt;Sons&gt;</text>" in svg
+    ties = html.split('data-testid="focus-ties"', 1)[1].split("</table>", 1)[0]
+    rows = ties.split("<tbody>", 1)[1].split("</tr>")[:-1]
+    assert len(rows) == 2  # his ties only, not those between his neighbours
+    assert ">Petro Koval</a>" in rows[0] and '<span class="tag">controlled</span>' in rows[0]
+    assert 'href="/records/UA-POL/UA-R1"' in rows[0] and 'href="/records/UA-POL/UA-X1"' in rows[0]
+    assert ">Melnyk &amp; &lt;Sons&gt;</a>" in rows[1] and 'href="/records/UA-POL/UA-R4"' in rows[1]
+    # the key players' picture links its dots the same way
+    assert all(link == node for link, node in _linked_dots(ukraine.get("/network").text))
+    assert len(_reads(ring, "ua_sub")) == 2  # each page a read of the network
+
+
 def test_a_user_without_network_read_is_refused_everywhere_and_offered_no_link(
     ring: Web,
 ) -> None:
     submitter = _submitter(ring)
     for endpoint in ENDPOINTS:
         answer = submitter.get(f"/api/v1/network/{endpoint}",
-                               params={"a": ORGANISER, "b": ORGANISER})
+                               params={"a": ORGANISER, "b": ORGANISER, "node": ORGANISER})
         assert answer.status_code == 403, endpoint
         assert "Melnyk" not in answer.text
     page = submitter.get("/network")
@@ -209,7 +314,9 @@ def test_a_user_without_network_read_is_refused_everywhere_and_offered_no_link(
 def test_every_read_is_audited_a_kept_one_too(ring: Web) -> None:
     ukraine = ring.signed_in("ua_sub")
     for n, endpoint in enumerate(ENDPOINTS, start=1):
-        ukraine.get(f"/api/v1/network/{endpoint}", params={"a": ORGANISER, "b": ORGANISER})
+        answer = ukraine.get(f"/api/v1/network/{endpoint}",
+                             params={"a": ORGANISER, "b": ORGANISER, "node": ORGANISER})
+        assert answer.status_code == 200, (endpoint, answer.text)
         assert len(_reads(ring, "ua_sub")) == n, endpoint
     ukraine.get("/network")
     reads = _reads(ring, "ua_sub")
@@ -314,4 +421,24 @@ def test_the_network_page_draws_the_picture_in_a_browser(
     with analyst.page.expect_navigation():
         analyst.page.get_by_role("button", name="Find paths").click()
     assert analyst.column("path-1", 3) == ["uses", "uses"]
+    # a click on a dot opens that node's neighbourhood, and on from there
+    with analyst.page.expect_navigation():
+        picture.locator(f'[data-node="{RECRUITER}"]').click()
+    assert analyst.path() == f"/network?{urlencode({'focus': RECRUITER})}"
+    assert analyst.page.get_by_test_id("focus").inner_text() == "The neighbourhood of Petro Koval"
+    tied = {r.split("\n")[0]: kinds for r, kinds in zip(
+        analyst.column("focus-ties", 1), analyst.column("focus-ties", 3), strict=True)}
+    assert tied == {"Taras Melnyk": "controlled paid", "Anna Shevchenko": "recruited",
+                    "Oksana Lys": "recruited"}
+    analyst.screenshot("de_an-network-focus")
+    with analyst.page.expect_navigation():
+        analyst.page.get_by_test_id("network-picture").locator(
+            f'[data-node="{ORGANISER}"]').click()
+    assert analyst.page.get_by_test_id("focus").inner_text() == "The neighbourhood of Taras Melnyk"
+    # DE-FIU sees the phone he shares with Dieter Geheim, and the picture reaches him
+    assert [r.split("\n")[0] for r in analyst.column("focus-ties", 1)] == [
+        "Petro Koval", "+380671234567", "Melnyk & <Sons>"]
+    assert analyst.column("focus-ties", 3)[1] == "uses"
+    assert analyst.page.get_by_test_id("network-picture").locator(
+        f'a [data-node="{SECRET}"]').count() == 1
     assert analyst.problems == []

@@ -1,10 +1,12 @@
 """How two entities connect: the shortest paths between them, each hop with the ties and the
-records behind it; and how the network changes from one period to the next."""
+records behind it; who is near one of them (its neighbourhood); and how the network changes
+from one period to the next."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,6 +34,48 @@ class Path:
     hops: tuple[Hop, ...]
 
 
+@dataclass(frozen=True)
+class Near:
+    """A node of a neighbourhood, with what an analyst reads first to decide whether to go on
+    from it: who or what it is, the roles and countries recorded, and how far out it lies."""
+
+    node: str  # the simple graph's node id: give it back to expand from here
+    label: str
+    kind: str
+    roles: tuple[str, ...]
+    countries: tuple[str, ...]
+    hops: int  # from the centre: 0 for the centre itself
+
+
+@dataclass(frozen=True)
+class Tie:
+    """A tie between two nodes of a neighbourhood, with the records behind it: the same kinds
+    and records a path's hop between the two shows, so that both views cite the same
+    evidence."""
+
+    source: str  # node ids, the end nearer the centre first
+    target: str
+    kinds: tuple[str, ...]
+    records: tuple[str, ...]  # "AGENCY/ref" of the records stating the ties
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """The nodes within ``depth`` hops of a centre and the ties among them. Cut at a limit, a
+    dense neighbourhood would otherwise look complete when it is not: ``within`` counts every
+    node in reach and ``capped`` says that only the nearest are here."""
+
+    centre: tuple[str, ...]  # node ids: one node, or each node a case names
+    depth: int
+    nodes: tuple[Near, ...]  # nearest first: the centre, then by hops, then by tie length
+    ties: tuple[Tie, ...]  # the centre's first
+    within: int  # nodes within ``depth`` hops, shown or not
+
+    @property
+    def capped(self) -> bool:
+        return len(self.nodes) < self.within
+
+
 def find(graph: ig.Graph, wanted: str) -> list[int]:
     """The simple graph's nodes for ``wanted``: a node id, a folded member's id, a label (when
     exactly one node has it), or a case ("AGENCY/case-ref": every node it names)."""
@@ -48,6 +92,25 @@ def find(graph: ig.Graph, wanted: str) -> list[int]:
         return named
     raise NotInNetwork(f"no node or case {wanted!r} in the network (give a node id, a label "
                        "only one node has, or a case as AGENCY/ref)")
+
+
+class Behind:
+    """What stands behind a tie of the simple graph: the kinds of the directed graph's ties
+    between the members of its two ends (an identifier folded into a person brings its ties
+    with it), in either direction, and the records stating them. A path's hops and a
+    neighbourhood's ties both read them here, so one tie cites the same records in each."""
+
+    def __init__(self, directed: ig.Graph, simple: ig.Graph) -> None:
+        self.directed, self.simple = directed, simple
+        self.index = {name: v for v, name in enumerate(directed.vs["name"])}
+
+    def __call__(self, u: int, v: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The kinds and the records of the ties between simple-graph nodes ``u`` and ``v``."""
+        left = [self.index[m] for m in self.simple.vs[u]["members"]]
+        right = [self.index[m] for m in self.simple.vs[v]["members"]]
+        ties = self.directed.es.select(_between=(left, right))
+        return (tuple(sorted(set(ties["kind"]))),
+                tuple(sorted({r for rs in ties["records"] for r in rs.split(";") if r})))
 
 
 def between(directed: ig.Graph, simple: ig.Graph, a: str, b: str, *, k: int = 1
@@ -81,23 +144,68 @@ def between(directed: ig.Graph, simple: ig.Graph, a: str, b: str, *, k: int = 1
             break
         ask *= 2
     paths = clean[:k]
-    index = {name: v for v, name in enumerate(directed.vs["name"])}
+    behind = Behind(directed, simple)
     found = []
     for path in (p[1:-1] for p in paths):
         if len(path) < 2:
             continue
-        hops = []
-        for u, v in itertools.pairwise(path):
-            left = [index[m] for m in simple.vs[u]["members"]]
-            right = [index[m] for m in simple.vs[v]["members"]]
-            ties = directed.es.select(_between=(left, right))
-            hops.append(Hop(simple.vs[u]["label"], simple.vs[v]["label"],
-                            tuple(sorted(set(ties["kind"]))),
-                            tuple(sorted({r for rs in ties["records"] for r in rs.split(";")
-                                          if r}))))
+        hops = [Hop(simple.vs[u]["label"], simple.vs[v]["label"], *behind(u, v))
+                for u, v in itertools.pairwise(path)]
         total = sum(length[simple.get_eid(u, v)] for u, v in itertools.pairwise(path))
         found.append(Path(total, tuple(hops)))
     return found
+
+
+def neighbourhood(directed: ig.Graph, simple: ig.Graph, wanted: str, depth: int = 1,
+                  limit: int = 200) -> Neighbourhood:
+    """``wanted`` (a node or a case, as ``find`` reads it: a case's nodes are all the centre)
+    and every node within ``depth`` hops of it in the simple graph, at most ``limit`` of them,
+    with the ties among those shown and the records behind each, read from the directed graph
+    as a path's hops are.
+
+    The nearest are kept when the limit cuts: fewer hops first, then the shorter way there
+    (the sum of tie lengths, 1 / weight, through nodes nearer still), so that the ties most
+    records state outlast the incidental ones."""
+    if depth not in (1, 2):
+        raise ValueError(f"a neighbourhood reaches 1 or 2 hops, not {depth}")
+    if limit < 1:
+        raise ValueError(f"a neighbourhood shows at least one node, not {limit}")
+    centre = find(simple, wanted)
+    length = distances(simple) or [1.0] * simple.ecount()
+    hops = dict.fromkeys(centre, 0)
+    way = dict.fromkeys(centre, 0.0)  # the shortest way out, through nearer nodes only
+    ring = list(centre)
+    for step in range(1, depth + 1):
+        reached: dict[int, float] = {}
+        for u in ring:
+            for e in simple.incident(u):
+                ends = simple.es[e].tuple
+                v = ends[1] if ends[0] == u else ends[0]
+                if v not in hops:
+                    reached[v] = min(reached.get(v, math.inf), way[u] + length[e])
+        hops.update(dict.fromkeys(reached, step))
+        way.update(reached)
+        ring = list(reached)
+    labels = simple.vs["label"]
+    order = sorted(hops, key=lambda v: (hops[v], way[v], labels[v], v))[:limit]
+    place = {v: n for n, v in enumerate(order)}
+    behind = Behind(directed, simple)
+    ties = []
+    for edge in simple.es.select(_within=order):
+        u, v = sorted(edge.tuple, key=place.__getitem__)
+        ties.append((place[u], place[v], Tie(simple.vs[u]["name"], simple.vs[v]["name"],
+                                             *behind(u, v))))
+    names = simple.vs["name"]
+    return Neighbourhood(
+        centre=tuple(names[v] for v in centre), depth=depth,
+        nodes=tuple(Near(names[v], labels[v], simple.vs[v]["kind"],
+                         _listed(simple.vs[v]["roles"]), _listed(simple.vs[v]["countries"]),
+                         hops[v]) for v in order),
+        ties=tuple(t for *_, t in sorted(ties, key=lambda t: t[:2])), within=len(hops))
+
+
+def _listed(value: str | None) -> tuple[str, ...]:
+    return tuple(v for v in (value or "").split(";") if v)
 
 
 def during(directed: ig.Graph, start: dt.date, end: dt.date) -> ig.Graph:

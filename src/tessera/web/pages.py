@@ -29,6 +29,7 @@ from tessera.web.schemas import (
     MAX_BIG_ID,
     MAX_ID,
     CommunityPublic,
+    NeighbourhoodPublic,
     RecordDetail,
     RecordSummary,
     SubmissionPublic,
@@ -248,10 +249,13 @@ def network_page(
     cache: network.CacheDep,
     a: Annotated[str, Query(max_length=300)] = "",
     b: Annotated[str, Query(max_length=300)] = "",
+    focus: Annotated[str, Query(max_length=300)] = "",
 ) -> HTMLResponse:
-    """The network you may see: a picture of its key players' neighbourhood, the key players,
-    where to disrupt it, its communities, and the paths between two nodes you name (through
-    the same calls, and audited the same way, as ``/api/v1/network``)."""
+    """The network you may see: a picture of its key players' neighbourhood — or, with
+    ``focus``, of that node's, with a table of its ties — the key players, where to disrupt
+    it, its communities, and the paths between two nodes you name (through the same calls,
+    and audited the same way, as ``/api/v1/network``). Each node pictured links to its own
+    neighbourhood, so the graph is expanded by clicking, without a script."""
     assert caller.actor is not None
     entry = network.analysed(state.hub, caller.actor, cache)
     found, problem = None, None
@@ -260,12 +264,22 @@ def network_page(
             found = network.paths_of(entry, a.strip(), b.strip(), 3)
         except NotInNetwork as missing:
             problem = str(missing)
+    near, focus_problem = None, None
+    if focus.strip():
+        try:
+            near = network.around(entry, focus.strip())
+        except NotInNetwork as missing:
+            focus_problem = str(missing)
+    around = NeighbourhoodPublic.of(focus.strip(), near) if near is not None else None
     return _page(
         request, "network.html", caller, summary=network.summary_of(entry),
-        picture=entry.picture(), players=network.key_players_of(entry, 25),
+        picture=entry.picture(near), players=network.key_players_of(entry, 25),
         disruption=network.disruption_of(entry, 5),
         communities=[CommunityPublic.of(c) for c in entry.analysis.communities[:15]],
-        asked={"a": a, "b": b}, paths=found, problem=problem,
+        asked={"a": a, "b": b, "focus": focus}, paths=found, problem=problem,
+        around=around, named={n.node: n for n in around.nodes} if around else {},
+        focus_ties=[t for t in around.ties if t.source in around.centre] if around else [],
+        focus_problem=focus_problem,
     )
 
 

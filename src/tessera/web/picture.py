@@ -1,5 +1,7 @@
-"""The picture the network page draws: the key players' neighbourhood as an inline SVG, laid
-out by igraph on the server (no script, so the page's content security policy holds)."""
+"""The picture the network page draws: the key players' neighbourhood, or one node's, as an
+inline SVG laid out by igraph on the server (no script, so the page's content security policy
+holds). The page makes each dot a link to that node's own neighbourhood, so that an analyst
+expands the graph by clicking through it."""
 
 from __future__ import annotations
 
@@ -13,10 +15,14 @@ import igraph as ig
 
 from tessera.network.analyse import Analysis
 from tessera.network.graph import ACTORS
+from tessera.network.paths import Neighbourhood
 
 WIDTH, HEIGHT, MARGIN = 960, 620, 40
 PICTURED_PLAYERS = 15
 PICTURED_NODES = 300
+# Around a focus, its direct neighbours are labelled too while they are this few or fewer:
+# beyond, their labels would cover one another.
+LABELLED_NEIGHBOURS = 25
 LAYOUT_SEED = 20_240_601
 # Tableau 10 (tells apart for most colour-blind readers); communities past ten are grey.
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
@@ -33,9 +39,10 @@ class Dot:
     r: float
     colour: str
     square: bool  # an identifier (a phone, an account…), not a person or organisation
-    label: str  # shown beside it: key players only
+    label: str  # shown beside it: key players, and the focus and its nearest
     left: bool  # the label goes on its left (near the right edge)
     title: str  # the tooltip
+    focus: bool = False  # the node (or one of a case's) whose neighbourhood this is
 
 
 @dataclass(frozen=True)
@@ -88,14 +95,22 @@ def _layout(graph: ig.Graph) -> list[tuple[float, float]]:
     return [(float(x), float(y)) for x, y in layout.coords]
 
 
-def draw(graph: ig.Graph, analysis: Analysis) -> Picture:
+def draw(graph: ig.Graph, analysis: Analysis, around: Neighbourhood | None = None) -> Picture:
     """The key players' neighbourhood laid out for an SVG: dots coloured by community, key
-    players sized by score and labelled, each with a tooltip."""
-    nodes = pictured(graph, analysis)
+    players sized by score and labelled, each with a tooltip. With ``around``, that
+    neighbourhood instead, drawn the same way, its centre labelled and ringed (and its direct
+    neighbours labelled, when they are few)."""
+    index = {name: v for v, name in enumerate(graph.vs["name"])}
+    if around is None:
+        nodes, focus, near = pictured(graph, analysis), set(), set()
+    else:
+        nodes = [index[n.node] for n in around.nodes]
+        focus = {index[n] for n in around.centre}
+        ones = [index[n.node] for n in around.nodes if n.hops == 1]
+        near = set(ones) if len(ones) <= LABELLED_NEIGHBOURS else set()
     if not nodes:
         return Picture(WIDTH, HEIGHT, (), (), (), graph.vcount())
     sub = graph.induced_subgraph(nodes)
-    index = {name: v for v, name in enumerate(graph.vs["name"])}
     original = [index[name] for name in sub.vs["name"]]
     places = _layout(sub)
     xs, ys = [p[0] for p in places], [p[1] for p in places]
@@ -123,20 +138,25 @@ def draw(graph: ig.Graph, analysis: Analysis) -> Picture:
         if countries:
             title += f"; {countries}"
         label, radius = "", 4.0 if vertex["kind"] in ACTORS else 3.0
+        if o in near:
+            label = vertex["label"]
         if o in rank and rank[o][0] <= PICTURED_PLAYERS:
             n, player = rank[o]
             label = f"{n}. {player.label}"
             radius = 7.0 + (7.0 * (player.score - low) / spread if spread else 3.5)
             title += f"; key player {n}, score {player.score:.2f}"
+        if o in focus:
+            label, radius = label or vertex["label"], max(radius, 8.0)
         x, y = at(v)
         dots.append(Dot(vertex["name"], x, y, round(radius, 1), colour.get(community, OTHER),
-                        vertex["kind"] not in ACTORS, label, x > WIDTH * 0.75, title))
+                        vertex["kind"] not in ACTORS, label, x > WIDTH * 0.75, title,
+                        o in focus))
     lines = []
     for edge in sub.es:
         (x1, y1), (x2, y2) = at(edge.source), at(edge.target)
         lines.append(Line(x1, y1, x2, y2, round(0.6 + min(2.4, math.log1p(edge["weight"])), 2),
                           bool(edge["amount"])))
-    dots.sort(key=lambda d: bool(d.label))  # key players drawn last, on top
+    dots.sort(key=lambda d: (d.focus, bool(d.label)))  # labelled drawn last, the focus on top
     legend = tuple((colour[c], c, shown[c]) for c, _ in shown.most_common(len(PALETTE)))
     return Picture(WIDTH, HEIGHT, tuple(dots), tuple(lines), legend, graph.vcount())
 

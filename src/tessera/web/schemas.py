@@ -17,7 +17,7 @@ from tessera.linkage.exchange import RunSummary
 from tessera.linkage.pprl.match import THRESHOLD
 from tessera.network.analyse import Community
 from tessera.network.disrupt import Outcome
-from tessera.network.paths import Path
+from tessera.network.paths import Neighbourhood, Path
 from tessera.standard.codes import SCOPE_ORDER
 from tessera.standard.records import RECORD_TYPES
 
@@ -492,3 +492,42 @@ class Paths(BaseModel):
     b: str
     paths: list[PathPublic] = Field(description="Shortest first; none when the two are not "
                                     "connected in your view (or are one node)")
+
+
+class NeighbourPublic(BaseModel):
+    node: str = Field(description="The node's id (ask for its neighbourhood to go on from it)")
+    label: str
+    kind: str
+    roles: list[str]
+    countries: list[str]
+    hops: int = Field(description="Hops from the centre: 0 for the centre itself")
+
+
+class TiePublic(BaseModel):
+    source: str = Field(description="The id of the end nearer the centre")
+    target: str
+    kinds: list[str] = Field(description="The kinds of the ties between the two")
+    records: list[str] = Field(description="AGENCY/ref of the records stating them")
+
+
+class NeighbourhoodPublic(BaseModel):
+    node: str = Field(description="The node or case asked for")
+    centre: list[str] = Field(description="The ids of the nodes it names: one node, or each "
+                              "node a case names")
+    depth: int
+    nodes: list[NeighbourPublic] = Field(description="The centre, then the nearest first: by "
+                                         "hops, then by the length of the way there")
+    ties: list[TiePublic] = Field(description="Every tie between two of the nodes shown, the "
+                                  "centre's first")
+    within: int = Field(description="Nodes within depth hops, shown or not")
+    capped: bool = Field(description="Whether the limit left some of them out")
+
+    @classmethod
+    def of(cls, asked: str, n: Neighbourhood) -> NeighbourhoodPublic:
+        return cls(
+            node=asked, centre=list(n.centre), depth=n.depth,
+            nodes=[NeighbourPublic(node=v.node, label=v.label, kind=v.kind, roles=list(v.roles),
+                                   countries=list(v.countries), hops=v.hops) for v in n.nodes],
+            ties=[TiePublic(source=t.source, target=t.target, kinds=list(t.kinds),
+                            records=list(t.records)) for t in n.ties],
+            within=n.within, capped=n.capped)
