@@ -262,13 +262,14 @@ def network_path(
     actor: ActorDep,
     state: StateDep,
     cache: CacheDep,
-    a: Annotated[str, Query(min_length=1, max_length=300, description="A node id, or a label "
-                            "only one node has")],
+    a: Annotated[str, Query(min_length=1, max_length=300, description="A node id, a label "
+                            "only one node has, or a case as AGENCY/ref")],
     b: Annotated[str, Query(min_length=1, max_length=300)],
     k: Annotated[int, Query(ge=1, le=10, description="At most this many paths")] = 3,
 ) -> Paths:
-    """How two nodes of your network connect: up to k shortest paths, each hop with the kinds
-    of its ties and the records stating them. 404 for a node your network does not hold."""
+    """How two nodes (or two cases) of your network connect: up to k shortest paths, each hop
+    with the kinds of its ties and the records stating them. 404 for a node your network does
+    not hold."""
     return paths_of(analysed(state.hub, actor, cache), a, b, k)
 
 
