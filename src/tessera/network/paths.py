@@ -98,23 +98,32 @@ class Behind:
     """What stands behind a tie of the simple graph: the kinds of the directed graph's ties
     between the members of its two ends (an identifier folded into a person brings its ties
     with it), in either direction, and the records stating them. A path's hops and a
-    neighbourhood's ties both read them here, so one tie cites the same records in each."""
+    neighbourhood's ties both read them here, so one tie cites the same records in each. Make
+    one for a pair of graphs and give it to every ``between`` and ``neighbourhood`` on them:
+    it files the ties once."""
 
     def __init__(self, directed: ig.Graph, simple: ig.Graph) -> None:
-        self.directed, self.simple = directed, simple
-        self.index = {name: v for v, name in enumerate(directed.vs["name"])}
+        # each directed tie filed once under the pair of simple-graph nodes it joins, so that
+        # a look-up costs the ties between the two, not a pass over them all
+        into = {m: v for v, members in enumerate(simple.vs["members"]) for m in members}
+        where = [into[name] for name in directed.vs["name"]]
+        kinds, records = directed.es["kind"], directed.es["records"]
+        self.ties: dict[tuple[int, int], list[int]] = {}
+        for e, (a, b) in enumerate(directed.get_edgelist()):
+            u, v = where[a], where[b]
+            self.ties.setdefault((min(u, v), max(u, v)), []).append(e)
+        self.kinds, self.records = kinds, records
+        self.lengths = distances(simple) or [1.0] * simple.ecount()
 
     def __call__(self, u: int, v: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The kinds and the records of the ties between simple-graph nodes ``u`` and ``v``."""
-        left = [self.index[m] for m in self.simple.vs[u]["members"]]
-        right = [self.index[m] for m in self.simple.vs[v]["members"]]
-        ties = self.directed.es.select(_between=(left, right))
-        return (tuple(sorted(set(ties["kind"]))),
-                tuple(sorted({r for rs in ties["records"] for r in rs.split(";") if r})))
+        found = self.ties.get((min(u, v), max(u, v)), [])
+        return (tuple(sorted({self.kinds[e] for e in found})),
+                tuple(sorted({r for e in found for r in self.records[e].split(";") if r})))
 
 
-def between(directed: ig.Graph, simple: ig.Graph, a: str, b: str, *, k: int = 1
-            ) -> list[Path]:
+def between(directed: ig.Graph, simple: ig.Graph, a: str, b: str, *, k: int = 1,
+            behind: Behind | None = None) -> list[Path]:
     """Up to ``k`` shortest paths from ``a`` to ``b`` (nodes or cases, as ``find`` reads them)
     in the simple graph, shortest first; the ties behind each hop are read from the directed
     graph it was made from. Between cases, a path runs from any node one names to any node
@@ -122,7 +131,8 @@ def between(directed: ig.Graph, simple: ig.Graph, a: str, b: str, *, k: int = 1
     starts, ends = find(simple, a), find(simple, b)
     if set(starts) & set(ends):
         return []
-    length = distances(simple) or [1.0] * simple.ecount()
+    behind = behind or Behind(directed, simple)
+    length = behind.lengths
     # two virtual ends, tied at no length to each side's nodes: one k-shortest-paths search
     # serves a node and a case alike
     search = simple.copy()
@@ -144,7 +154,6 @@ def between(directed: ig.Graph, simple: ig.Graph, a: str, b: str, *, k: int = 1
             break
         ask *= 2
     paths = clean[:k]
-    behind = Behind(directed, simple)
     found = []
     for path in (p[1:-1] for p in paths):
         if len(path) < 2:
@@ -157,7 +166,7 @@ def between(directed: ig.Graph, simple: ig.Graph, a: str, b: str, *, k: int = 1
 
 
 def neighbourhood(directed: ig.Graph, simple: ig.Graph, wanted: str, depth: int = 1,
-                  limit: int = 200) -> Neighbourhood:
+                  limit: int = 200, behind: Behind | None = None) -> Neighbourhood:
     """``wanted`` (a node or a case, as ``find`` reads it: a case's nodes are all the centre)
     and every node within ``depth`` hops of it in the simple graph, at most ``limit`` of them,
     with the ties among those shown and the records behind each, read from the directed graph
@@ -171,7 +180,8 @@ def neighbourhood(directed: ig.Graph, simple: ig.Graph, wanted: str, depth: int 
     if limit < 1:
         raise ValueError(f"a neighbourhood shows at least one node, not {limit}")
     centre = find(simple, wanted)
-    length = distances(simple) or [1.0] * simple.ecount()
+    behind = behind or Behind(directed, simple)
+    length = behind.lengths
     hops = dict.fromkeys(centre, 0)
     way = dict.fromkeys(centre, 0.0)  # the shortest way out, through nearer nodes only
     ring = list(centre)
@@ -189,7 +199,6 @@ def neighbourhood(directed: ig.Graph, simple: ig.Graph, wanted: str, depth: int 
     labels = simple.vs["label"]
     order = sorted(hops, key=lambda v: (hops[v], way[v], labels[v], v))[:limit]
     place = {v: n for n, v in enumerate(order)}
-    behind = Behind(directed, simple)
     ties = []
     for edge in simple.es.select(_within=order):
         u, v = sorted(edge.tuple, key=place.__getitem__)

@@ -68,6 +68,7 @@ class Analysed:
     big_cases: int
     entity_records: int  # person records placed in entities (the hub-wide view's audit)
     _disruptions: dict[int, list[Outcome]] = field(default_factory=dict)
+    _behind: paths.Behind | None = None
     _picture: Picture | None = None
 
     @classmethod
@@ -78,6 +79,12 @@ class Analysed:
                        if n.kind == "person" and not n.id.startswith("person:"))
         return cls(actor, found, graph, simple, analyse(simple), net.kinds(), len(net.edges),
                    net.dangling, net.big_cases, resolved)
+
+    def behind(self) -> paths.Behind:
+        """The ties behind the actor graph's, filed once for every path and neighbourhood."""
+        if self._behind is None:
+            self._behind = paths.Behind(self.graph, self.simple)
+        return self._behind
 
     def disruption(self, k: int) -> list[Outcome]:
         """``disrupt.compare`` for ``k``, worked out once."""
@@ -193,13 +200,14 @@ def disruption_of(entry: Analysed, k: int) -> Disruption:
 
 def paths_of(entry: Analysed, a: str, b: str, k: int) -> Paths:
     """Raises ``paths.NotInNetwork`` for a node the caller's network does not hold."""
-    found = paths.between(entry.graph, entry.simple, a, b, k=k)
+    found = paths.between(entry.graph, entry.simple, a, b, k=k, behind=entry.behind())
     return Paths(a=a, b=b, paths=[PathPublic.of(p) for p in found])
 
 
 def neighbourhood_of(entry: Analysed, node: str, depth: int, limit: int) -> paths.Neighbourhood:
     """Raises ``paths.NotInNetwork`` for a node the caller's network does not hold."""
-    return paths.neighbourhood(entry.graph, entry.simple, node, depth=depth, limit=limit)
+    return paths.neighbourhood(entry.graph, entry.simple, node, depth=depth, limit=limit,
+                               behind=entry.behind())
 
 
 def around(entry: Analysed, node: str) -> paths.Neighbourhood:
