@@ -160,6 +160,8 @@ class StoredRecord(Base):
         Index("ix_records_type", "record_type", "is_current"),
         Index("ix_records_subject", "agency_id", "subject_ref"),
         Index("ix_records_submission", "submission_id"),
+        # covers the current records' summary each network request reads (network.source.state)
+        Index("ix_records_state", "is_current", "scope_level", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
