@@ -399,6 +399,28 @@ def test_the_page_shows_the_picture_tables_and_a_path(ring: Web) -> None:
     assert "UA-POL/UA-R2" in html and 'href="/records/UA-POL/UA-R2"' in html
 
 
+def test_the_page_narrows_the_picture_and_the_key_players_to_a_role(ring: Web) -> None:
+    """Narrowed to recruiters, the picture holds the recruiters alone (they are not each
+    other's neighbours) and the table lists them with their rank in the whole network."""
+    ukraine = ring.signed_in("ua_sub")
+    ranked = _get(ukraine, "key-players", limit=100)
+    recruiters = [(str(p["rank"]), p["label"], p["node"]) for p in ranked
+                  if "recruiter" in p["roles"]]
+    assert RECRUITER in {node for _, _, node in recruiters}
+    html = ukraine.get("/network", params={"role": "recruiter"}).text
+    svg = html.split('data-testid="network-picture"', 1)[1].split("</svg>", 1)[0]
+    assert set(re.findall(r'class="node" data-node="([^"]+)"', svg)) == {
+        node for _, _, node in recruiters}
+    narrowed = html.split('data-testid="key-players"', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r'<td class="num">(\d+)</td><td><a href="[^"]*">([^<]+)</a>',
+                      narrowed) == [(rank, label) for rank, label, _ in recruiters]
+    assert "recorded as recruiter" in html.split('data-testid="narrowed"', 1)[1][:300]
+    assert '<option value="recruiter" selected>' in html
+    # a role no one has: an empty picture and table, not an error
+    empty = ukraine.get("/network", params={"role": "broker"})
+    assert empty.status_code == 200 and 'class="node"' not in empty.text
+
+
 def test_the_network_page_draws_the_picture_in_a_browser(
     ring: Web, db_url: str, tab: Callable[[], test_browser.Tab],
 ) -> None:

@@ -21,6 +21,7 @@ from tessera.web.deps import (
     checked_caller,
     same_origin,
 )
+from tessera.web.picture import Only
 from tessera.web.render import render
 from tessera.web.routes import network
 from tessera.web.routes.session import start_session
@@ -250,14 +251,22 @@ def network_page(
     a: Annotated[str, Query(max_length=300)] = "",
     b: Annotated[str, Query(max_length=300)] = "",
     focus: Annotated[str, Query(max_length=300)] = "",
+    country: Annotated[str, Query(max_length=2)] = "",
+    role: Annotated[str, Query(max_length=40)] = "",
+    community: Annotated[str, Query(max_length=9)] = "",
+    year: Annotated[str, Query(max_length=4)] = "",
 ) -> HTMLResponse:
     """The network you may see: a picture of its key players' neighbourhood — or, with
     ``focus``, of that node's, with a table of its ties — the key players, where to disrupt
     it, its communities, and the paths between two nodes you name (through the same calls,
     and audited the same way, as ``/api/v1/network``). Each node pictured links to its own
-    neighbourhood, so the graph is expanded by clicking, without a script."""
+    neighbourhood, so the graph is expanded by clicking, without a script. ``country``,
+    ``role``, ``community`` and ``year`` narrow the key players' picture and table."""
     assert caller.actor is not None
     entry = network.analysed(state.hub, caller.actor, cache)
+    only = Only(country.strip().upper(), role.strip(),
+                int(community) if community.strip().isdigit() else None,
+                int(year) if year.strip().isdigit() else None)
     found, problem = None, None
     if a.strip() and b.strip():
         try:
@@ -273,10 +282,13 @@ def network_page(
     around = NeighbourhoodPublic.of(focus.strip(), near) if near is not None else None
     return _page(
         request, "network.html", caller, summary=network.summary_of(entry),
-        picture=entry.picture(near), players=network.key_players_of(entry, 25),
+        picture=entry.picture(near, only), players=network.key_players_of(entry, 25, only),
+        only=only, choices=network.choices_of(entry),
         disruption=network.disruption_of(entry, 5),
         communities=[CommunityPublic.of(c) for c in entry.analysis.communities[:15]],
-        asked={"a": a, "b": b, "focus": focus}, paths=found, problem=problem,
+        asked={"a": a, "b": b, "focus": focus, "country": only.country, "role": only.role,
+               "community": "" if only.community is None else str(only.community),
+               "year": "" if only.year is None else str(only.year)}, paths=found, problem=problem,
         around=around, named={n.node: n for n in around.nodes} if around else {},
         focus_ties=[t for t in around.ties if t.source in around.centre] if around else [],
         focus_problem=focus_problem,

@@ -65,13 +65,45 @@ class Picture:
     total: int  # nodes in the whole network
 
 
+@dataclass(frozen=True)
+class Only:
+    """What the analyst narrows the picture to: nodes recorded in a country, with a role, of a
+    community, or seen in a year (a node with no date is left out when a year is asked)."""
+
+    country: str = ""
+    role: str = ""
+    community: int | None = None
+    year: int | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.country or self.role or self.community is not None or self.year)
+
+    def keeps(self, graph: ig.Graph, analysis: Analysis) -> set[int]:
+        """The nodes of ``graph`` that pass."""
+        kept = set()
+        for v in graph.vs:
+            if self.country and self.country not in (v["countries"] or "").split(";"):
+                continue
+            if self.role and self.role not in (v["roles"] or "").split(";"):
+                continue
+            if self.community is not None and analysis.membership[v.index] != self.community:
+                continue
+            if self.year is not None:
+                first, last = v["first"] or "", v["last"] or v["first"] or ""
+                if not first or int(first[:4]) > self.year or int(last[:4]) < self.year:
+                    continue
+            kept.add(v.index)
+        return kept
+
+
 def pictured(graph: ig.Graph, analysis: Analysis, players: int = PICTURED_PLAYERS,
-             cap: int = PICTURED_NODES) -> list[int]:
+             cap: int = PICTURED_NODES, only: Only | None = None) -> list[int]:
     """The top ``players`` key players and their neighbours, the most central first, at most
-    ``cap`` nodes."""
-    chosen = dict.fromkeys(p.node for p in analysis.ranking[:players])
+    ``cap`` nodes; with ``only``, of the nodes that pass it."""
+    passing = only.keeps(graph, analysis) if only else set(range(graph.vcount()))
+    chosen = dict.fromkeys([p.node for p in analysis.ranking if p.node in passing][:players])
     pagerank = analysis.metrics["pagerank"]
-    near = {u for v in chosen for u in graph.neighbors(v)} - set(chosen)
+    near = {u for v in chosen for u in graph.neighbors(v) if u in passing} - set(chosen)
     for u in sorted(near, key=lambda u: (-pagerank[u], u)):
         if len(chosen) >= cap:
             break
@@ -95,14 +127,15 @@ def _layout(graph: ig.Graph) -> list[tuple[float, float]]:
     return [(float(x), float(y)) for x, y in layout.coords]
 
 
-def draw(graph: ig.Graph, analysis: Analysis, around: Neighbourhood | None = None) -> Picture:
+def draw(graph: ig.Graph, analysis: Analysis, around: Neighbourhood | None = None,
+         only: Only | None = None) -> Picture:
     """The key players' neighbourhood laid out for an SVG: dots coloured by community, key
     players sized by score and labelled, each with a tooltip. With ``around``, that
     neighbourhood instead, drawn the same way, its centre labelled and ringed (and its direct
-    neighbours labelled, when they are few)."""
+    neighbours labelled, when they are few). ``only`` narrows the key players' picture."""
     index = {name: v for v, name in enumerate(graph.vs["name"])}
     if around is None:
-        nodes, focus, near = pictured(graph, analysis), set(), set()
+        nodes, focus, near = pictured(graph, analysis, only=only), set(), set()
     else:
         nodes = [index[n.node] for n in around.nodes]
         focus = {index[n] for n in around.centre}

@@ -28,7 +28,7 @@ from tessera.network.disrupt import Outcome
 from tessera.network.graph import Network
 from tessera.network.source import audit_kept, from_hub, state
 from tessera.web.deps import ActorDep, StateDep
-from tessera.web.picture import PICTURED_NODES, Picture, draw
+from tessera.web.picture import PICTURED_NODES, Only, Picture, draw
 from tessera.web.schemas import (
     CommunityPublic,
     Disruption,
@@ -92,12 +92,13 @@ class Analysed:
             self._disruptions[k] = disrupt.compare(self.simple, self.analysis, k)
         return self._disruptions[k]
 
-    def picture(self, around: paths.Neighbourhood | None = None) -> Picture:
+    def picture(self, around: paths.Neighbourhood | None = None, only: Only | None = None
+                ) -> Picture:
         """The key players' picture, drawn once; or the picture of ``around``, drawn each
         time it is asked for (a tenth of a second for 300 nodes: an analyst clicks from node
         to node, and keeping each would hold memory for pictures seldom asked for twice)."""
-        if around is not None:
-            return draw(self.simple, self.analysis, around)
+        if around is not None or only:
+            return draw(self.simple, self.analysis, around, only)
         if self._picture is None:
             self._picture = draw(self.simple, self.analysis)
         return self._picture
@@ -180,16 +181,32 @@ def summary_of(entry: Analysed) -> NetworkSummary:
     )
 
 
-def key_players_of(entry: Analysed, limit: int) -> list[KeyPlayerPublic]:
+def key_players_of(entry: Analysed, limit: int, only: Only | None = None
+                   ) -> list[KeyPlayerPublic]:
     graph, a = entry.simple, entry.analysis
+    passing = only.keeps(graph, a) if only else None
+    ranked = [(n, p) for n, p in enumerate(a.ranking, start=1)
+              if passing is None or p.node in passing]
     return [
         KeyPlayerPublic(rank=n, node=p.name, label=p.label, kind=graph.vs[p.node]["kind"],
                         score=p.score, community=a.membership[p.node],
                         roles=_split(graph.vs[p.node]["roles"]),
                         countries=_split(graph.vs[p.node]["countries"]),
                         reasons=list(p.reasons))
-        for n, p in enumerate(a.ranking[:limit], start=1)
+        for n, p in ranked[:limit]
     ]
+
+
+def choices_of(entry: Analysed) -> dict[str, list[str]]:
+    """What the page's filters offer: the countries, roles, communities (the thirty largest)
+    and years the analysed network holds."""
+    graph = entry.simple
+    return {
+        "country": sorted({c for v in graph.vs["countries"] for c in _split(v)}),
+        "role": sorted({r for v in graph.vs["roles"] for r in _split(v)}),
+        "community": [str(c.number) for c in entry.analysis.communities[:30]],
+        "year": [str(y) for y in paths.years(entry.graph)],
+    }
 
 
 def disruption_of(entry: Analysed, k: int) -> Disruption:
