@@ -7,6 +7,7 @@ import json
 import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from typer.testing import CliRunner
@@ -32,6 +33,9 @@ def files(tmp_path: Path) -> tuple[Path, Path]:
     edges.write_text(EDGES, encoding="utf-8")
     nodes.write_text(NODES, encoding="utf-8")
     return edges, nodes
+
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def rows(path: Path) -> list[dict[str, str]]:
@@ -65,6 +69,12 @@ def test_analyse_writes_metrics_key_players_and_communities(files: tuple[Path, P
         frozenset(("x", "a1")), frozenset(("x", "b1"))}
     communities = json.loads((out / "communities.json").read_text(encoding="utf-8"))
     assert sum(c["size"] for c in communities) == 7
+    # the picture: an SVG document with a dot per pictured node, each with its tooltip
+    picture = ElementTree.parse(out / "network.svg").getroot()  # noqa: S314 (the test wrote it)
+    dots = {d.get("data-node"): d.findtext(f"{SVG}title") for d in picture.iter()
+            if d.get("class") == "node"}
+    assert {"a1", "x"} <= set(dots) and "b1" in dots  # a victim is pictured, not ranked
+    assert (dots["x"] or "").startswith("Xavier (person)")
     assert sum(c["money_within"] for c in communities) == 250.0
     assert sum(c["roles"].get("organiser", 0) for c in communities) == 1
 

@@ -20,6 +20,8 @@ from tessera.network import disrupt, export, paths, tables
 from tessera.network.analyse import MEASURES, Analysis, analyse
 from tessera.network.graph import CASE_CLIQUE_LIMIT, Network
 from tessera.network.source import from_hub
+from tessera.web.picture import draw
+from tessera.web.render import svg
 
 app = typer.Typer(help="The network: key nodes, communities, brokers, disruption, paths.",
                   no_args_is_help=True)
@@ -85,7 +87,7 @@ def build(
 @app.command("analyse")
 def analyse_command(
     out: Annotated[Path, typer.Option(help="Directory for metrics.csv, key_players.csv, "
-                                           "bridges.csv and communities.json.")],
+                                           "bridges.csv, communities.json and network.svg.")],
     user: UserOpt = None,
     edges: EdgesOpt = None,
     nodes: NodesOpt = None,
@@ -98,7 +100,8 @@ def analyse_command(
     seed: SeedOpt = 0,
 ) -> None:
     """Centralities, Leiden communities, brokers, articulation points and bridges, and the key
-    players to disrupt, each with its reasons."""
+    players to disrupt, each with its reasons; and a picture of the key players'
+    neighbourhood (network.svg, as the web hub's Network page draws it)."""
     graph = _load(user, edges, nodes)
     simple, found = _analyse(graph, all_nodes, resolution, seed)
     out.mkdir(parents=True, exist_ok=True)
@@ -125,6 +128,9 @@ def analyse_command(
         for u, v in found.bridges:
             writer.writerow((simple.vs[u]["name"], simple.vs[u]["label"], simple.vs[v]["name"],
                              simple.vs[v]["label"]))
+    picture = draw(simple, found)
+    (out / "network.svg").write_text(svg(picture, "The key players' neighbourhood"),
+                                     encoding="utf-8")
     (out / "communities.json").write_text(json.dumps(
         [asdict(c) for c in found.communities], indent=1, ensure_ascii=False), encoding="utf-8")
     table = Table("rank", "key player", "score", "why")

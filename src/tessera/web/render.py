@@ -59,3 +59,11 @@ def render(
         path=request.url.path, **context,
     )
     return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+def svg(picture: Any, caption: str) -> str:
+    """A network picture (``tessera.web.picture.Picture``) as a standalone SVG document, its
+    dots not linked (as `tessera network analyse` writes it)."""
+    body = _env.get_template("_network_svg.html").render(picture=picture, caption=caption,
+                                                          linked=False)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body
