@@ -324,6 +324,11 @@ def test_every_read_is_audited_a_kept_one_too(ring: Web) -> None:
     assert {(e.resource, e.outcome) for e in reads} == {("records:network", "ok")}
     kept = [json.loads(e.detail).get("kept", False) for e in reads]
     assert kept == [False] + [True] * len(ENDPOINTS)  # built once, then kept
+    # whom the analyst looked into is in the entry: a path's ends, a neighbourhood's centre
+    asked = {e: json.loads(r.detail).get("asked") for e, r in zip(ENDPOINTS, reads, strict=False)}
+    assert asked["path"] == {"path": [ORGANISER, ORGANISER], "k": 3}
+    assert asked["neighbourhood"] == {"neighbourhood": ORGANISER, "depth": 1}
+    assert asked["summary"] is None
     # an analyst's network draws the agency's hits: each read, kept or not, reads them
     hit_reads = _reads(ring, "ua_sub", "hit.read")
     assert [e.resource for e in hit_reads] == ["hits:network"] * (len(ENDPOINTS) + 1)

@@ -7,7 +7,8 @@ force. Every call goes through the one permission check.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
@@ -62,13 +63,13 @@ def judgements(session: Session) -> list[Judgement]:
 
 
 def linkable(session: Session, actor: Actor, record_types: tuple[str, ...], *,
-             action: str = "entity.resolve", purpose: str = "linkage"
-             ) -> Iterator[StoredRecord]:
+             action: str = "entity.resolve", purpose: str = "linkage",
+             detail: Mapping[str, Any] | None = None) -> Iterator[StoredRecord]:
     """The current records of ``record_types`` the actor may see, for a hub-wide linkage run
     (``entity.resolve``) or a screening (``record.read``); the read is audited once, with its
-    purpose."""
+    purpose (and ``detail``, what the reader asked for)."""
     access.authorize(session, actor, action, f"records:{purpose}",
-                     {"types": list(record_types)})
+                     {"types": list(record_types), **(detail or {})})
     query = (
         select(StoredRecord)
         .where(records.visible(actor), StoredRecord.record_type.in_(record_types))

@@ -14,6 +14,7 @@ node naming only that agency and reference, which is all the hit told.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, select
@@ -30,11 +31,12 @@ NETWORK_TYPES = tuple(RECORD_TYPES)
 PURPOSE = "network"  # the reads' purpose in the audit log
 
 
-def from_hub(session: Session, actor: Actor) -> Network:
+def from_hub(session: Session, actor: Actor, asked: Mapping[str, Any] | None = None
+             ) -> Network:
     """The network of the records ``actor`` may see (the read is audited once, as
-    ``network.read``)."""
+    ``network.read``, with what was ``asked`` of it: a path, a neighbourhood)."""
     rows = entities.linkable(session, actor, NETWORK_TYPES, action="network.read",
-                             purpose=PURPOSE)
+                             purpose=PURPOSE, detail={"asked": dict(asked)} if asked else None)
     records: list[tuple[str, Record]] = [
         (row.agency.code, ANY_RECORD.validate_python(row.data)) for row in rows
     ]
@@ -53,11 +55,13 @@ def from_hub(session: Session, actor: Actor) -> Network:
     return net
 
 
-def audit_kept(session: Session, actor: Actor, entity_records: int) -> None:
+def audit_kept(session: Session, actor: Actor, entity_records: int,
+               asked: Mapping[str, Any] | None = None) -> None:
     """Log a read of a network kept from an earlier build as ``from_hub`` logs a build: the
-    records, the entities (for who may view them) and the hits."""
+    records (with what was ``asked``), the entities (for who may view them) and the hits."""
     access.authorize(session, actor, "network.read", f"records:{PURPOSE}",
-                     {"types": list(NETWORK_TYPES), "kept": True})
+                     {"types": list(NETWORK_TYPES), "kept": True,
+                      **({"asked": dict(asked)} if asked else {})})
     if access.allowed(actor, "entity.read"):
         access.authorize(session, actor, "entity.read", f"entities:{PURPOSE}",
                          {"records": entity_records, "kept": True})

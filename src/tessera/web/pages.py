@@ -263,7 +263,9 @@ def network_page(
     neighbourhood, so the graph is expanded by clicking, without a script. ``country``,
     ``role``, ``community`` and ``year`` narrow the key players' picture and table."""
     assert caller.actor is not None
-    entry = network.analysed(state.hub, caller.actor, cache)
+    looked = {k: v for k, v in (("path", [a.strip(), b.strip()] if a.strip() and b.strip()
+                                   else None), ("neighbourhood", focus.strip() or None)) if v}
+    entry = network.analysed(state.hub, caller.actor, cache, looked or None)
     only = Only(country.strip().upper(), role.strip(),
                 int(community) if community.strip().isdigit() else None,
                 int(year) if year.strip().isdigit() else None)

@@ -140,18 +140,21 @@ class NetworkCache:
             yield
 
 
-def analysed(hub: Hub, actor: Actor, cache: NetworkCache) -> Analysed:
+def analysed(hub: Hub, actor: Actor, cache: NetworkCache,
+             asked: dict[str, Any] | None = None) -> Analysed:
     """``actor``'s analysed network: kept, if the hub has not changed since it was built, or
     built now from ``from_hub`` (the analysis runs after the hub's unit of work has ended, so
-    that it holds no lock meanwhile). The read is audited either way."""
+    that it holds no lock meanwhile). The read is audited either way, with what was
+    ``asked`` of it (a path's ends, a neighbourhood's centre), so that an auditor sees whom
+    an analyst looked into."""
     with cache.turn(actor):
         with hub.session() as session:
             found = state(session)
             kept = cache.get(actor, found)
             if kept is not None:
-                audit_kept(session, actor, kept.entity_records)
+                audit_kept(session, actor, kept.entity_records, asked)
                 return kept
-            net = from_hub(session, actor)
+            net = from_hub(session, actor, asked)
         entry = Analysed.of(actor, found, net)
         cache.put(entry)
         return entry
@@ -295,7 +298,7 @@ def network_path(
     """How two nodes (or two cases) of your network connect: up to k shortest paths, each hop
     with the kinds of its ties and the records stating them. 404 for a node your network does
     not hold."""
-    return paths_of(analysed(state.hub, actor, cache), a, b, k)
+    return paths_of(analysed(state.hub, actor, cache, {"path": [a, b], "k": k}), a, b, k)
 
 
 @router.get("/network/neighbourhood", response_model=NeighbourhoodPublic,
@@ -313,5 +316,7 @@ def network_neighbourhood(
     """Who is near a node of your network: the nodes within depth hops, nearest first, and
     every tie among them with its kinds and the records stating it; call it again on a
     neighbour to go on from there. 404 for a node your network does not hold."""
-    found = neighbourhood_of(analysed(state.hub, actor, cache), node, depth, limit)
+    found = neighbourhood_of(
+        analysed(state.hub, actor, cache, {"neighbourhood": node, "depth": depth}), node,
+        depth, limit)
     return NeighbourhoodPublic.of(node, found)
