@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import igraph as ig
 import numpy as np
 
+from tessera.network.tables import parts
+
 # Above this many nodes betweenness is estimated from the shortest paths of a random sample of
 # sources (Brandes and Pich, 2007), scaled to the whole; below it, it is exact.
 EXACT_BETWEENNESS = 5_000
@@ -138,7 +140,7 @@ def participation(graph: ig.Graph, membership: Sequence[int]) -> list[float]:
 
 def countries_reached(graph: ig.Graph) -> list[float]:
     """How many countries a node and its neighbours are recorded in."""
-    own = [set(filter(None, (c or "").split(";"))) for c in graph.vs["countries"]]
+    own = [set(parts(c)) for c in graph.vs["countries"]]
     return [float(len(own[v].union(*(own[u] for u in graph.neighbors(v)))))
             for v in range(graph.vcount())]
 
@@ -181,7 +183,7 @@ def rankable(graph: ig.Graph, kinds: Sequence[str] = ("person",)) -> list[int]:
     for v in graph.vs:
         if v["kind"] not in kinds:
             continue
-        roles = set(filter(None, (v["roles"] or "").split(";")))
+        roles = set(parts(v["roles"]))
         if roles and roles <= NOT_RANKED:
             continue
         found.append(v.index)
@@ -206,7 +208,7 @@ def key_players(graph: ig.Graph, metrics: dict[str, list[float]], membership: Se
     ranked = []
     for i, v in enumerate(nodes):
         vertex = graph.vs[v]
-        roles = [r for r in (vertex["roles"] or "").split(";") if r]
+        roles = parts(vertex["roles"])
         role = max((ROLE_WEIGHT.get(r, 0.0) for r in roles), default=0.0)
         bridged = len({membership[u] for u in graph.neighbors(v)} | {membership[v]})
         countries = metrics["countries"][v]
@@ -259,8 +261,8 @@ def summarise(graph: ig.Graph, membership: Sequence[int], metrics: dict[str, lis
     found = []
     for number, members in sorted(groups.items(), key=lambda g: (-len(g[1]), g[0])):
         vs = graph.vs[members]
-        roles = Counter(r for v in vs for r in (v["roles"] or "").split(";") if r)
-        countries = Counter(c for v in vs for c in (v["countries"] or "").split(";") if c)
+        roles = Counter(r for v in vs for r in parts(v["roles"]))
+        countries = Counter(c for v in vs for c in parts(v["countries"]))
         best = sorted(members, key=lambda v: -metrics["pagerank"][v])[:top]
         found.append(Community(
             number, len(members), dict(Counter(vs["kind"]).most_common()),

@@ -44,12 +44,11 @@ from tessera.standard.records import (
 )
 from tessera.standard.values import PartialDate
 
-# Node kinds. People and organisations act; the rest are identifiers that join them.
+# Node kinds. People and organisations act; the rest (``KIND_OF``) are identifiers that join
+# them.
 ACTORS = ("person", "organization")
-IDENTIFIERS = ("account", "phone", "email", "address", "vehicle", "document", "handle")
 # A record of another agency known only by a hit/no-hit match: its agency and reference.
 HIT = "hit"
-NODE_KINDS = (*ACTORS, *IDENTIFIERS, HIT)
 # What the holder of each identifier record does with it: the edge's kind.
 HOLDS = {"account": "holds", "phone": "uses", "email": "uses", "address": "lives_at",
          "vehicle": "owns", "document": "holds", "handle": "uses"}

@@ -14,6 +14,7 @@ import igraph as ig
 
 from tessera.network.analyse import distances
 from tessera.network.graph import HOLDS
+from tessera.network.tables import parts
 
 
 class NotInNetwork(LookupError):
@@ -87,7 +88,7 @@ def find(graph: ig.Graph, wanted: str) -> list[int]:
         for v in graph.vs:
             if wanted in v["members"]:
                 return [int(v.index)]
-    named = [v.index for v in graph.vs if wanted in (v["cases"] or "").split(";")]
+    named = [v.index for v in graph.vs if wanted in parts(v["cases"])]
     if named:
         return named
     raise NotInNetwork(f"no node or case {wanted!r} in the network (give a node id, a label "
@@ -119,7 +120,7 @@ class Behind:
         """The kinds and the records of the ties between simple-graph nodes ``u`` and ``v``."""
         found = self.ties.get((min(u, v), max(u, v)), [])
         return (tuple(sorted({self.kinds[e] for e in found})),
-                tuple(sorted({r for e in found for r in self.records[e].split(";") if r})))
+                tuple(sorted({r for e in found for r in parts(self.records[e])})))
 
 
 def between(directed: ig.Graph, simple: ig.Graph, a: str, b: str, *, k: int = 1,
@@ -208,13 +209,10 @@ def neighbourhood(directed: ig.Graph, simple: ig.Graph, wanted: str, depth: int 
     return Neighbourhood(
         centre=tuple(names[v] for v in centre), depth=depth,
         nodes=tuple(Near(names[v], labels[v], simple.vs[v]["kind"],
-                         _listed(simple.vs[v]["roles"]), _listed(simple.vs[v]["countries"]),
+                         tuple(parts(simple.vs[v]["roles"])),
+                         tuple(parts(simple.vs[v]["countries"])),
                          hops[v]) for v in order),
         ties=tuple(t for *_, t in sorted(ties, key=lambda t: t[:2])), within=len(hops))
-
-
-def _listed(value: str | None) -> tuple[str, ...]:
-    return tuple(v for v in (value or "").split(";") if v)
 
 
 def during(directed: ig.Graph, start: dt.date, end: dt.date) -> ig.Graph:

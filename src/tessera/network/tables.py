@@ -40,6 +40,11 @@ def _joined(values: Any) -> str:
     return ";".join(sorted(values))
 
 
+def parts(value: str | None) -> list[str]:
+    """The members of a set the tables join with ";" (none for an empty or missing cell)."""
+    return [part for part in (value or "").split(";") if part]
+
+
 def _weight(kind: str, count: int) -> float:
     return KIND_WEIGHT.get(kind, 1.0) * (1.0 + math.log(max(count, 1)))
 

@@ -16,6 +16,7 @@ import igraph as ig
 from tessera.network.analyse import Analysis
 from tessera.network.graph import ACTORS
 from tessera.network.paths import Neighbourhood
+from tessera.network.tables import parts
 
 WIDTH, HEIGHT, MARGIN = 960, 620, 40
 PICTURED_PLAYERS = 15
@@ -82,9 +83,9 @@ class Only:
         """The nodes of ``graph`` that pass."""
         kept = set()
         for v in graph.vs:
-            if self.country and self.country not in (v["countries"] or "").split(";"):
+            if self.country and self.country not in parts(v["countries"]):
                 continue
-            if self.role and self.role not in (v["roles"] or "").split(";"):
+            if self.role and self.role not in parts(v["roles"]):
                 continue
             if self.community is not None and analysis.membership[v.index] != self.community:
                 continue
@@ -164,10 +165,10 @@ def draw(graph: ig.Graph, analysis: Analysis, around: Neighbourhood | None = Non
         vertex = graph.vs[o]
         community = membership[o]
         title = f"{vertex['label']} ({vertex['kind']}), community {community}"
-        roles = ", ".join(filter(None, (vertex["roles"] or "").split(";")))
+        roles = ", ".join(parts(vertex["roles"]))
         if roles:
             title += f"; recorded as {roles}"
-        countries = ", ".join(filter(None, (vertex["countries"] or "").split(";")))
+        countries = ", ".join(parts(vertex["countries"]))
         if countries:
             title += f"; {countries}"
         label, radius = "", 4.0 if vertex["kind"] in ACTORS else 3.0

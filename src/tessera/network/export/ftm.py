@@ -15,6 +15,7 @@ from followthemoney.util import make_entity_id
 
 from tessera.network.export.common import Written, _atomic, _column, _number, _span, _text
 from tessera.network.graph import ACTORS
+from tessera.network.tables import parts
 
 # The schema of each node kind written as an entity of its own. Phones and e-mail addresses
 # are no FtM entities but properties of who uses them; documents are Passport or
@@ -46,7 +47,7 @@ def _entity_id(*parts: str) -> str:
 
 
 def _split(value: Any) -> list[str]:
-    return [part for part in _text(value).split(";") if part]
+    return parts(_text(value))
 
 
 def _provenance(attrs: dict[str, Any], said: str = "") -> str:

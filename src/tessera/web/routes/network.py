@@ -27,6 +27,7 @@ from tessera.network.analyse import Analysis, analyse
 from tessera.network.disrupt import Outcome
 from tessera.network.graph import Network
 from tessera.network.source import audit_kept, from_hub, state
+from tessera.network.tables import parts
 from tessera.web.deps import ActorDep, StateDep
 from tessera.web.picture import PICTURED_NODES, Only, Picture, draw
 from tessera.web.schemas import (
@@ -170,10 +171,6 @@ CacheDep = Annotated[NetworkCache, Depends(network_cache)]
 # --- what the API and the page show ---------------------------------------------------------
 
 
-def _split(value: str | None) -> list[str]:
-    return [v for v in (value or "").split(";") if v]
-
-
 def summary_of(entry: Analysed) -> NetworkSummary:
     a = entry.analysis
     return NetworkSummary(
@@ -193,8 +190,8 @@ def key_players_of(entry: Analysed, limit: int, only: Only | None = None
     return [
         KeyPlayerPublic(rank=n, node=p.name, label=p.label, kind=graph.vs[p.node]["kind"],
                         score=p.score, community=a.membership[p.node],
-                        roles=_split(graph.vs[p.node]["roles"]),
-                        countries=_split(graph.vs[p.node]["countries"]),
+                        roles=parts(graph.vs[p.node]["roles"]),
+                        countries=parts(graph.vs[p.node]["countries"]),
                         reasons=list(p.reasons))
         for n, p in ranked[:limit]
     ]
@@ -205,8 +202,8 @@ def choices_of(entry: Analysed) -> dict[str, list[str]]:
     and years the analysed network holds."""
     graph = entry.simple
     return {
-        "country": sorted({c for v in graph.vs["countries"] for c in _split(v)}),
-        "role": sorted({r for v in graph.vs["roles"] for r in _split(v)}),
+        "country": sorted({c for v in graph.vs["countries"] for c in parts(v)}),
+        "role": sorted({r for v in graph.vs["roles"] for r in parts(v)}),
         "community": [str(c.number) for c in entry.analysis.communities[:30]],
         "year": [str(y) for y in paths.years(entry.graph)],
     }
