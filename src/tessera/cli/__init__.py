@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from tessera.cli import demo, exchange, hub, ingest, link, network, pprl, standard, synth, web
+from tessera.cli import (
+    demo,
+    exchange,
+    hub,
+    ingest,
+    link,
+    network,
+    patterns,
+    pprl,
+    standard,
+    synth,
+    web,
+)
 
 app = typer.Typer(
     name="tessera",
@@ -30,6 +42,7 @@ app.command("encode")(pprl.encode)
 app.command("match")(pprl.match)
 app.add_typer(exchange.app, name="exchange")
 app.add_typer(network.app, name="network")
+app.add_typer(patterns.app, name="patterns")
 
 
 def main() -> None:

@@ -45,6 +45,7 @@ POLICY: dict[str, frozenset[UserRole]] = {
     "entity.judge": frozenset({R.analyst, R.coordinator}),
     "entity.resolve": frozenset({R.analyst, R.coordinator}),
     "network.read": frozenset({R.analyst, R.coordinator}),
+    "patterns.read": frozenset({R.analyst, R.coordinator}),
     # hit/no-hit matching (tessera.hub.exchanges, .hits): an agency uploads its own
     # encodings, asks for matches of its own records, and reads its own hits
     "exchange.read": frozenset({R.submitter, R.analyst, R.coordinator, R.admin}),

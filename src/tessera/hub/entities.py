@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from tessera.hub import access, records
 from tessera.hub.access import Actor
 from tessera.hub.models import Agency, Entity, EntityMember, Judgement, StoredRecord, utcnow
+from tessera.standard.records import ANY_RECORD, Record
 
 VERDICTS = ("same", "different")
 
@@ -77,6 +78,26 @@ def linkable(session: Session, actor: Actor, record_types: tuple[str, ...], *,
         .execution_options(yield_per=5000)
     )
     yield from session.scalars(query)
+
+
+def viewable(session: Session, actor: Actor, record_types: tuple[str, ...], *, action: str,
+             purpose: str, detail: Mapping[str, Any] | None = None
+             ) -> tuple[list[tuple[str, Record]], dict[str, str]]:
+    """The current records of ``record_types`` the actor may see, as (agency, record) pairs,
+    and, for a reader who may view resolved entities (``entity.read``), the entity of each
+    person record among them ("AGENCY/ref" -> entity id); else an empty map. Both reads are
+    audited (``action`` on the records, with ``detail``; ``entity.read`` on the entities)."""
+    rows = linkable(session, actor, record_types, action=action, purpose=purpose,
+                    detail=detail)
+    found: list[tuple[str, Record]] = [
+        (row.agency.code, ANY_RECORD.validate_python(row.data)) for row in rows]
+    people: dict[str, str] = {}
+    if access.allowed(actor, "entity.read"):
+        keys = {f"{agency}/{r.ref}" for agency, r in found if r.record_type == "person"}
+        people = {k: e for k, e in current_members(session).items() if k in keys}
+        access.authorize(session, actor, "entity.read", f"entities:{purpose}",
+                         {"records": len(people)})
+    return found, people
 
 
 def take_turn(session: Session) -> None:

@@ -193,7 +193,7 @@ def _code(value: object) -> str | None:
     return code if isinstance(code, str) else None
 
 
-def _identifier(record: Record) -> tuple[str, str, str | None] | None:
+def identifier(record: Record) -> tuple[str, str, str | None] | None:
     """(node id, label, country) of an identifier record; ``None`` if it is none. Ids come
     from the cleaned value, so every agency's record of one phone is one node."""
     if isinstance(record, PhoneNumber):
@@ -265,7 +265,7 @@ def build(records: Iterable[tuple[str, Record]], people: Mapping[str, str] | Non
                        if record.registration_number else f"organization:{key}")
             net.node(node_id, "organization", record.name).provenance.add(key, case, [country])
             node_of[key] = node_id
-        elif (found := _identifier(record)) is not None:
+        elif (found := identifier(record)) is not None:
             node_id, label, country = found
             kind = KIND_OF[type(record)]
             net.node(node_id, kind, label).provenance.add(key, case, [country])

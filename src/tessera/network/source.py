@@ -24,7 +24,7 @@ from tessera.hub import access, entities, hits
 from tessera.hub.access import Actor
 from tessera.hub.models import EntityMember, Hit, StoredRecord
 from tessera.network.graph import Network, build
-from tessera.standard.records import ANY_RECORD, RECORD_TYPES, Record
+from tessera.standard.records import RECORD_TYPES
 
 # Every record type ties something to something (cases by what they name together).
 NETWORK_TYPES = tuple(RECORD_TYPES)
@@ -35,18 +35,9 @@ def from_hub(session: Session, actor: Actor, asked: Mapping[str, Any] | None = N
              ) -> Network:
     """The network of the records ``actor`` may see (the read is audited once, as
     ``network.read``, with what was ``asked`` of it: a path, a neighbourhood)."""
-    rows = entities.linkable(session, actor, NETWORK_TYPES, action="network.read",
-                             purpose=PURPOSE, detail={"asked": dict(asked)} if asked else None)
-    records: list[tuple[str, Record]] = [
-        (row.agency.code, ANY_RECORD.validate_python(row.data)) for row in rows
-    ]
-    people: dict[str, str] = {}
-    if access.allowed(actor, "entity.read"):
-        members = entities.current_members(session)
-        keys = {f"{agency}/{r.ref}" for agency, r in records if r.record_type == "person"}
-        people = {k: e for k, e in members.items() if k in keys}
-        access.authorize(session, actor, "entity.read", f"entities:{PURPOSE}",
-                         {"records": len(people)})
+    records, people = entities.viewable(
+        session, actor, NETWORK_TYPES, action="network.read", purpose=PURPOSE,
+        detail={"asked": dict(asked)} if asked else None)
     net = build(records, people)
     if access.allowed(actor, "hit.read"):
         for hit in hits.agency_hits(session, actor, PURPOSE):

@@ -1,0 +1,213 @@
+"""`tessera patterns`: routes and corridors, recruitment and exploitation profiles, payment
+typologies — from the hub (``--user``, audited) or from plain files."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+import pyarrow as pa
+import typer
+from rich.progress import Progress
+from rich.table import Table
+
+from tessera.cli.common import console, errors_as_messages, fail, open_hub
+from tessera.hub import admin
+from tessera.patterns import payments, profiles, routes, source
+from tessera.patterns.payments import Rules
+
+app = typer.Typer(help="Patterns across agencies: routes, profiles, payment typologies.",
+                  no_args_is_help=True)
+
+DEFAULT = Rules()
+UserOpt = Annotated[str | None, typer.Option(
+    "--user", help="Read the hub, as this user sees it (audited).")]
+FilesArg = Annotated[list[Path] | None, typer.Argument(
+    help="Standard records files instead of the hub (CSV, JSON Lines or XLSX, as `tessera "
+    "ingest` reads them); each file's name is its agency's code.", show_default=False)]
+LinkOpt = Annotated[bool, typer.Option(
+    "--link", help="With files: find who is who among their people with Tessera's linkage "
+    "model first (on the hub, the convener's analysts see resolved entities already).")]
+PeriodOpt = Annotated[str, typer.Option(help="Periods to count by: year, quarter or month.")]
+
+
+def write_csv(path: Path, rows: Iterable[Mapping[str, Any]], columns: list[str]) -> int:
+    """Write ``rows`` under a header of ``columns``; the number of rows written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row)
+            n += 1
+    return n
+
+
+def _records(user: str | None, files: list[Path] | None, asked: dict[str, Any],
+             resolve: bool = False) -> tuple[source.Records, dict[str, str]]:
+    """The records to analyse and who is who among their people: the hub's, as ``user`` sees
+    them, or the files' (people resolved with ``resolve``, else each record its own)."""
+    if (user is None) == (not files):
+        fail("give either --user (the hub) or records files")
+    if resolve and not files:
+        fail("--link goes with files: the hub's people are resolved by `tessera link run`")
+    with errors_as_messages():
+        if files:
+            with console.status(f"reading {len(files)} file(s)…"):
+                found = source.from_files(files)
+            if not resolve:
+                return found, {}
+            with console.status("linking their people…"):
+                return found, source.resolve(found)
+        assert user is not None  # checked above
+        with open_hub().session() as session, console.status("reading the hub…"):
+            return source.from_hub(session, admin.actor(session, user), asked)
+
+
+def _journeys(user: str | None, files: list[Path] | None, asked: dict[str, Any],
+              resolve: bool) -> list[routes.Journey]:
+    found, people = _records(user, files, asked, resolve)
+    return routes.journeys(found, people)
+
+
+@app.command("routes")
+def routes_command(
+    out: Annotated[Path, typer.Option(help="Directory for corridors.csv, breakdown.csv, "
+                                           "pairs.csv, emerging.csv and shifts.csv.")],
+    user: UserOpt = None,
+    files: FilesArg = None,
+    resolve: LinkOpt = False,
+    period: PeriodOpt = "year",
+    top: Annotated[int, typer.Option(min=1, help="Corridors to show per origin.")] = 5,
+    alpha: Annotated[float, typer.Option(min=0.0, max=1.0, help="False discovery rate for "
+                                         "emerging corridors and shifts.")] = 0.05,
+) -> None:
+    """Each person's journey (recruitment, legs, exploitation) put together across agencies,
+    corridors origin → transit → destination counted by period, mode, crossing and documents,
+    and the corridors emerging or shifting, each with its test."""
+    with errors_as_messages():
+        routes.check_period(period)
+        journeys = _journeys(user, files, {"patterns": "routes"}, resolve)
+        found = routes.corridors(journeys, period)
+        rising = routes.emerging(found, alpha=alpha)
+        moved = routes.shifts(found, alpha=alpha)
+    written = {
+        "corridors.csv": found.rows(), "breakdown.csv": found.breakdown_rows(),
+        "pairs.csv": found.pair_rows(), "emerging.csv": [e.row() for e in rising],
+        "shifts.csv": [s.row() for s in moved],
+    }
+    for name, rows in written.items():
+        write_csv(out / name, rows, list(rows[0]) if rows else ["none"])
+    table = Table(title=f"Corridors ({found.journeys:,} journeys; top {top} per origin)")
+    for column in ("rank", "route", "people", "periods", "agencies"):
+        table.add_column(column, justify="right" if column in ("rank", "people") else "left")
+    for origin in sorted({c.origin for c in found.corridors}):
+        for c in found.ranking(origin)[:top]:
+            span = f"{min(c.by_period)}–{max(c.by_period)}" if c.by_period else ""
+            table.add_row(str(c.rank), routes.route_label(c.route), str(c.people), span,
+                          ", ".join(c.agencies))
+    console.print(table)
+    for reason in [*(e.reason for e in rising), *(m.reason for m in moved)]:
+        console.print(f"• {reason}")
+    if not rising and not moved:
+        console.print(f"no corridor emerging or shifting at a false discovery rate of {alpha}")
+    console.print(f"left out: {found.incomplete:,} journeys with no origin or no country of "
+                  f"exploitation; {found.unknown_path:,} with both ends but no leg recorded "
+                  f"(in pairs.csv only). Tables in {out}")
+
+
+@app.command("profiles")
+def profiles_command(
+    user: UserOpt = None,
+    files: FilesArg = None,
+    resolve: LinkOpt = False,
+    by: Annotated[str, typer.Option(help="Group by (comma-separated): " + ", ".join(
+        profiles.GROUPINGS) + "; empty for everyone together.")] = "corridor",
+    facets: Annotated[str | None, typer.Option(help="Facets to count (comma-separated): "
+                                               + ", ".join(profiles.FACETS) + ".")] = None,
+    period: PeriodOpt = "year",
+    top: Annotated[int, typer.Option(min=1, help="Values to show per facet.")] = 3,
+    out: Annotated[Path | None, typer.Option(help="CSV of every count.")] = None,
+) -> None:
+    """Recruitment and exploitation profiles: tactics, channels, promised jobs, exploitation
+    types, industries and methods of control, by corridor, period or victim profile."""
+    groups = [b.strip() for b in by.split(",") if b.strip()]
+    chosen = [f.strip() for f in facets.split(",") if f.strip()] if facets else None
+    with errors_as_messages():
+        found = profiles.profiles(_journeys(user, files, {"patterns": "profiles"}, resolve),
+                                  groups, period=period, facets=chosen)
+    console.print(found.text(top), markup=False, highlight=False)
+    if out is not None:
+        n = write_csv(out, found.rows(), found.columns())
+        console.print(f"{n:,} counts written to {out}")
+
+
+def _transactions(user: str | None, files: list[Path] | None, path: Path | None,
+                  columns: dict[str, str]) -> tuple[pa.Table, dict[str, str]]:
+    """The transactions to scan, and the victims' accounts where the records tell them."""
+    if sum((user is not None, bool(files), path is not None)) != 1:
+        fail("give one of --user (the hub), records files, or --transactions (a CSV)")
+    with errors_as_messages():
+        if path is not None:
+            return payments.read_csv(str(path), columns=columns), {}
+        found, _ = _records(user, files, {"patterns": "payments"})
+        return source.transactions(found), source.victim_accounts(found)
+
+
+@app.command("payments")
+def payments_command(
+    out: Annotated[Path, typer.Option(help="CSV of the alerts, one per row.")],
+    user: UserOpt = None,
+    files: FilesArg = None,
+    transactions: Annotated[Path | None, typer.Option(
+        help="CSV of transactions with payer, beneficiary, amount and time (optional id, "
+             "currency), instead of the hub.")] = None,
+    payer: Annotated[str, typer.Option(help="The CSV's payer column.")] = "payer",
+    beneficiary: Annotated[str, typer.Option(help="The CSV's beneficiary column.")
+                           ] = "beneficiary",
+    amount: Annotated[str, typer.Option(help="The CSV's amount column.")] = "amount",
+    time: Annotated[str, typer.Option(help="The CSV's time column (a date, a date and time, "
+                                           "or a day number).")] = "time",
+    typology: Annotated[list[str] | None, typer.Option(
+        help="Only these typologies (repeat): " + ", ".join(payments.TYPOLOGIES))] = None,
+    threshold: Annotated[float, typer.Option(
+        help="The reporting threshold structuring stays under.")] = DEFAULT.threshold,
+    fan_min: Annotated[int, typer.Option(
+        min=2, help="Fewest counterparties of a fan-in or fan-out.")] = DEFAULT.fan_min,
+    cycle_hops: Annotated[int, typer.Option(
+        min=3, help="Longest cycle followed, in hops.")] = DEFAULT.cycle_hops,
+    top: Annotated[int, typer.Option(min=0, help="Alerts to show.")] = 10,
+) -> None:
+    """Laundering typologies in transactions: structuring, stacks, bipartite blocks, cycles,
+    gather-scatter, scatter-gather, payments from many victims, pass-through mules, fan-in
+    and fan-out. Each alert names its accounts, transactions, amounts and time span and says
+    which rule fired and why."""
+    columns = {"payer": payer, "beneficiary": beneficiary, "amount": amount, "time": time}
+    tx, victims = _transactions(user, files, transactions, columns)
+    with errors_as_messages():
+        rules = Rules(threshold=threshold, fan_min=fan_min, cycle_hops=cycle_hops)
+        wanted = typology or list(payments.TYPOLOGIES)
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task(f"scanning {tx.num_rows:,} transactions", total=len(wanted))
+            alerts = payments.scan(tx, rules, victims=victims, typologies=wanted,
+                                   progress=lambda _t, _n: bar.advance(task))
+    rows = [a.row() for a in alerts]
+    write_csv(out, rows, list(rows[0]) if rows else ["alert"])
+    counts = Counter(a.typology for a in alerts)
+    summary = Table(title=f"{len(alerts):,} alerts in {tx.num_rows:,} transactions")
+    summary.add_column("typology")
+    summary.add_column("alerts", justify="right")
+    summary.add_column("accounts", justify="right")
+    named = payments.members(alerts)
+    for name in wanted:
+        summary.add_row(name, str(counts[name]), str(len(named.get(name, ()))))
+    console.print(summary)
+    for alert in sorted(alerts, key=lambda a: -a.amount)[:top]:
+        console.print(f"• {alert.id} ({alert.amount:,.2f} {' '.join(alert.currencies)}, "
+                      f"{alert.first:%Y-%m-%d}–{alert.last:%Y-%m-%d}): {alert.reason}",
+                      markup=False, highlight=False)
+    console.print(f"alerts written to {out}")

@@ -1,0 +1,134 @@
+"""The records a hub user may see, in the shapes the pattern analyses read.
+
+One audited read (``patterns.read``: analysts and coordinators) gives the records and, for a
+reader who may view resolved entities, who is who. From them:
+
+- ``transactions``: a table for ``payments.scan``, each transaction's payer and beneficiary
+  named as the account itself (its IBAN, or country and number, as the network names it), so
+  that one account reported by two agencies is one account;
+- ``victim_accounts``: the accounts held by people recorded as victims, with their case, for
+  the many-victims rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy.orm import Session
+
+from tessera.hub import entities
+from tessera.hub.access import Actor
+from tessera.ingest.mapping import ReadError
+from tessera.ingest.readers import read_rows
+from tessera.ingest.validate import validate_rows
+from tessera.linkage.features import person_rows
+from tessera.linkage.model import link
+from tessera.network.graph import identifier
+from tessera.patterns import payments
+from tessera.standard.codes import Role, TraffickingStatus
+from tessera.standard.countries import country_code
+from tessera.standard.records import Account, Person, Record, Transaction
+
+PURPOSE = "patterns"  # the reads' purpose in the audit log
+PATTERN_TYPES = ("case", "person", "organization", "account", "transaction", "movement",
+                 "recruitment", "exploitation")
+
+Records = list[tuple[str, Record]]
+
+
+def from_hub(session: Session, actor: Actor, asked: Mapping[str, Any] | None = None
+             ) -> tuple[Records, dict[str, str]]:
+    """(records, people) of what ``actor`` may see: the (agency, record) pairs of the types
+    patterns read, and "AGENCY/ref" -> entity id for the person records among them (empty for
+    a reader who may not view entities). Audited once as ``patterns.read`` with ``asked``."""
+    return entities.viewable(session, actor, PATTERN_TYPES, action="patterns.read",
+                             purpose=PURPOSE, detail={"asked": dict(asked)} if asked else None)
+
+
+class SourceError(ValueError):
+    """A records file that cannot be read as the standard: names the file, row and field."""
+
+
+def from_files(paths: Iterable[Path]) -> Records:
+    """The standard records of agency files (CSV, JSON Lines, XLSX, as ``tessera ingest``
+    reads them), each file's stem naming its agency ("agencies/UA-POL.csv" is UA-POL's; a
+    code starting with a country's code, as UA- does, reads phone numbers written without a
+    prefix as that country's, as the hub does with the agency's country). Raises SourceError
+    at the first row that is not a valid record."""
+    found: Records = []
+    for path in paths:
+        agency = path.stem
+        prefix = agency.split("-", 1)[0]
+        country = prefix if len(prefix) == 2 and country_code(prefix) == prefix else None
+        try:
+            rows = read_rows(path, country=country)
+            for result in validate_rows(rows, country=country):
+                if isinstance(result, list):
+                    bad = result[0]
+                    raise SourceError(f"{bad.file}, row {bad.row}, field {bad.field or '-'}: "
+                                      f"{bad.reason}")
+                found.append((agency, result.record))
+        except ReadError as err:
+            raise SourceError(f"{path}: {err}") from None
+    return found
+
+
+def resolve(records: Records) -> dict[str, str]:
+    """Who is who among the person records of files: Tessera's linkage model (as ``tessera
+    link run`` resolves the hub's) run over them; "AGENCY/ref" -> cluster id."""
+    return dict(link(person_rows(records)).clusters)
+
+
+def _accounts(records: Records) -> dict[str, str]:
+    """"AGENCY/ref" of each account record -> the account's own name (IBAN, or country and
+    number; the record key when it has neither)."""
+    named = {}
+    for agency, record in records:
+        if isinstance(record, Account):
+            found = identifier(record)
+            key = f"{agency}/{record.ref}"
+            named[key] = found[1] if found else key
+    return named
+
+
+def transactions(records: Records) -> pa.Table:
+    """The transaction records as a table for ``payments.scan``; ids are "AGENCY/ref"."""
+    named = _accounts(records)
+    rows = [(agency, record) for agency, record in records if isinstance(record, Transaction)]
+
+    def account(agency: str, ref: str) -> str:
+        key = f"{agency}/{ref}"
+        return named.get(key, key)
+
+    return payments.table(
+        [account(a, r.payer_account_ref) for a, r in rows],
+        [account(a, r.beneficiary_account_ref) for a, r in rows],
+        [float(r.amount) for _, r in rows],
+        [r.timestamp.replace(tzinfo=None) for _, r in rows],
+        ids=[f"{a}/{r.ref}" for a, r in rows],
+        currency=[str(r.currency) for _, r in rows],
+    )
+
+
+def _is_victim(person: Person) -> bool:
+    return Role.victim in person.roles or person.trafficking_status in (
+        TraffickingStatus.actual_victim, TraffickingStatus.possible_victim)
+
+
+def victim_accounts(records: Iterable[tuple[str, Record]]) -> dict[str, str]:
+    """Accounts held by people recorded as victims -> "AGENCY/case" of the person record
+    ("" when it names none)."""
+    listed = list(records)
+    victims = {f"{agency}/{r.ref}": f"{agency}/{r.case_ref}" if r.case_ref else ""
+               for agency, r in listed if isinstance(r, Person) and _is_victim(r)}
+    named = _accounts(listed)
+    out: dict[str, str] = {}
+    for agency, record in listed:
+        if isinstance(record, Account) and record.owner_ref:
+            case = victims.get(f"{agency}/{record.owner_ref}")
+            if case is not None:
+                out[named[f"{agency}/{record.ref}"]] = case
+    return out
