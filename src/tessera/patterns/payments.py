@@ -283,7 +283,7 @@ class _Scan:
         self._blocks: tuple[list[_Found], list[_Found]] | None = None
         self._span: int | None = None
         self._totals: dict[str, dict[str, int]] = {}
-        self._tests: dict[str, int] = {}
+        self._tests = 0
 
     def run(self, wanted: list[str], progress: Callable[[str, int], None] | None
             ) -> list[Alert]:
@@ -320,27 +320,36 @@ class _Scan:
             FROM (SELECT *, CASE WHEN ts - lag(ts) OVER ({order}) <= {gap} THEN 0 ELSE 1 END
                   AS new FROM {source}))"""
 
-    def _surprising(self, rows: list[tuple[Any, ...]], side: str) -> list[tuple[Any, ...]]:
-        """The ``rows`` whose burst is unlikely for their account. Each row starts with the
-        account, the burst's payment count and its span; the account's rate is its other
-        payments (as ``side``: payer or beneficiary) over the data's whole span, and the
-        level is ``burst_alpha`` shared among every account-day of the data on that side."""
+    def _surprising(self, rows: list[tuple[Any, ...]], *sides: str) -> list[tuple[Any, ...]]:
+        """The ``rows`` whose bursts are unlikely for their account. Each row starts with the
+        account, then a burst's payment count and span for each of ``sides`` (beneficiary:
+        payments in; payer: out). The account's rate on a side is its other payments there
+        over the data's whole span; the bursts' chance is the product of their Poisson tails;
+        the level is ``burst_alpha`` shared among every account-day of the data."""
         if not rows:
             return rows
         if self._span is None:
             low, high = self.con.execute("SELECT min(ts), max(ts) FROM t").fetchone() or (0, 0)
             self._span = max(DAY, (high or 0) - (low or 0))
-        if side not in self._totals:
-            self._totals[side] = dict(self.con.execute(
-                f"SELECT {side}, count(*) FROM t GROUP BY {side}").fetchall())
-        if side not in self._tests:  # a burst may start on any day of any account
-            accounts = self.con.execute(f"SELECT count(DISTINCT {side}) FROM t").fetchone()
-            self._tests[side] = (accounts[0] if accounts else 0) * (self._span // DAY + 1)
-        totals, span = self._totals[side], self._span
-        level = self.r.burst_alpha / max(1, self._tests[side])
-        return [row for row in rows
-                if poisson_tail(row[1], max(1, totals.get(row[0], row[1]) - row[1]) / span
-                                * (max(row[2], 0) + DAY)) <= level]
+            accounts = self.con.execute(
+                "SELECT count(*) FROM (SELECT payer FROM t UNION SELECT beneficiary FROM t)"
+            ).fetchone()
+            self._tests = (accounts[0] if accounts else 0) * (self._span // DAY + 1)
+        for side in sides:
+            if side not in self._totals:
+                self._totals[side] = dict(self.con.execute(
+                    f"SELECT {side}, count(*) FROM t GROUP BY {side}").fetchall())
+        span, level = self._span, self.r.burst_alpha / max(1, self._tests)
+
+        def chance(row: tuple[Any, ...]) -> float:
+            p = 1.0
+            for n, side in enumerate(sides):
+                count, seconds = row[1 + 2 * n], row[2 + 2 * n]
+                rate = max(1, self._totals[side].get(row[0], count) - count) / span
+                p *= poisson_tail(count, rate * (max(seconds, 0) + DAY))
+            return p
+
+        return [row for row in rows if chance(row) <= level]
 
     def _fan_floor(self, centre: str, other: str) -> int:
         """The fewest counterparties a fan needs: ``fan_min``, or more where at least
@@ -492,7 +501,8 @@ class _Scan:
                        sum(amount) AS took, max(ts) AS last_in, min(ts) AS first_in
                 FROM {self._bursts('live', 'beneficiary', r.burst_gap)}
                 GROUP BY beneficiary, burst HAVING count(DISTINCT payer) >= 2)
-            SELECT g.centre, len(g.kin), g.last_in - g.first_in, g.kin, g.payers, list(o.k),
+            SELECT g.centre, len(g.kin), g.last_in - g.first_in, count(*),
+                   max(o.ts) - min(o.ts), g.kin, g.payers, list(o.k),
                    list(DISTINCT o.beneficiary), g.took, sum(o.amount), max(o.ts) - g.first_in
             FROM g JOIN live o ON o.payer = g.centre AND o.ts > g.last_in
                                AND o.ts <= g.last_in + {r.relay_gap}
@@ -500,7 +510,7 @@ class _Scan:
             GROUP BY g.centre, g.kin, g.payers, g.took, g.first_in, g.last_in
             HAVING count(DISTINCT o.beneficiary) >= 2
                AND sum(o.amount) BETWEEN g.took * {1 - r.gather_kept} AND g.took""").fetchall(),
-            "beneficiary")
+            "beneficiary", "payer")
         return [
             _Found("gather_scatter",
                    {**dict.fromkeys(payers, "gatherer"), centre: "centre",
@@ -509,7 +519,7 @@ class _Scan:
                    f"{len(payers)} accounts paid {centre} {took:,.2f}, which paid "
                    f"{paid / took:.0%} of it on to {len(payees)} others within "
                    f"{_days(r.relay_gap)} of the last payment in ({_days(span)} in all)")
-            for centre, _, _, kin, payers, kout, payees, took, paid, span in rows
+            for centre, _, _, _, _, kin, payers, kout, payees, took, paid, span in rows
         ]
 
     def scatter_gather(self) -> list[_Found]:
