@@ -16,10 +16,11 @@ from rich.table import Table
 
 from tessera.cli.common import console, errors_as_messages, fail, open_hub
 from tessera.hub import admin
-from tessera.patterns import payments, profiles, routes, source
-from tessera.patterns.payments import Rules
+from tessera.patterns import gaps, indicators, outliers, payments, profiles, routes, source
+from tessera.patterns.payments import REQUIRED, Rules
 
-app = typer.Typer(help="Patterns across agencies: routes, profiles, payment typologies.",
+app = typer.Typer(help="Patterns across agencies: routes, profiles, payment typologies, "
+                       "indicators and risk, outliers, systemic gaps.",
                   no_args_is_help=True)
 
 DEFAULT = Rules()
@@ -93,8 +94,9 @@ def routes_command(
         routes.check_period(period)
         journeys = _journeys(user, files, {"patterns": "routes"}, resolve)
         found = routes.corridors(journeys, period)
-        rising = routes.emerging(found, alpha=alpha)
-        moved = routes.shifts(found, alpha=alpha)
+        history = len(found.periods) >= 2  # the latest period has earlier ones to rise against
+        rising = routes.emerging(found, alpha=alpha) if history else []
+        moved = routes.shifts(found, alpha=alpha) if history else []
     written = {
         "corridors.csv": found.rows(), "breakdown.csv": found.breakdown_rows(),
         "pairs.csv": found.pair_rows(), "emerging.csv": [e.row() for e in rising],
@@ -113,7 +115,9 @@ def routes_command(
     console.print(table)
     for reason in [*(e.reason for e in rising), *(m.reason for m in moved)]:
         console.print(f"• {reason}")
-    if not rising and not moved:
+    if not history:
+        console.print(f"one {period} of data: no history for corridors to emerge or shift against")
+    elif not rising and not moved:
         console.print(f"no corridor emerging or shifting at a false discovery rate of {alpha}")
     console.print(f"left out: {found.incomplete:,} journeys with no origin or no country of "
                   f"exploitation; {found.unknown_path:,} with both ends but no leg recorded "
@@ -211,3 +215,108 @@ def payments_command(
                       f"{alert.first:%Y-%m-%d}–{alert.last:%Y-%m-%d}): {alert.reason}",
                       markup=False, highlight=False)
     console.print(f"alerts written to {out}")
+
+
+@app.command("indicators")
+def indicators_command(
+    user: UserOpt = None,
+    files: FilesArg = None,
+    resolve: LinkOpt = False,
+    rules: Annotated[Path | None, typer.Option(
+        help="Indicator rules of your own (YAML, as the shipped indicators.yaml).")] = None,
+    top: Annotated[int, typer.Option(min=0, help="Entities and cases to show.")] = 10,
+    out: Annotated[Path | None, typer.Option(
+        help="CSV of every subject's score and indicators.")] = None,
+) -> None:
+    """Trafficking indicators (ILO's forced-labour indicators, FATF and FinCEN financial red
+    flags) found in the records, and a risk score per person, organisation, account and case
+    with the indicators and records behind it."""
+    with errors_as_messages():
+        chosen = indicators.load(rules)
+        found, people = _records(user, files, {"patterns": "indicators"}, resolve)
+        assessed = indicators.assess(found, people, chosen)
+    for title, risks in (("Entities", assessed.entities), ("Cases", assessed.cases)):
+        table = Table(title=f"{title}: {len(risks):,} with at least one indicator")
+        for column in ("score", "subject", "kind", "indicators"):
+            table.add_column(column, justify="right" if column == "score" else "left")
+        for risk in risks[:top]:
+            table.add_row(f"{risk.score:.2f}", risk.subject, risk.kind,
+                          "; ".join(f.indicator.title for f in risk.findings))
+        console.print(table)
+    if out is not None:
+        rows = [{"subject": r.subject, "kind": r.kind, "score": round(r.score, 4),
+                 "indicators": ";".join(f.indicator.id for f in r.findings),
+                 "evidence": ";".join(r.evidence), "reasons": " | ".join(r.reasons())}
+                for r in (*assessed.entities, *assessed.cases)]
+        n = write_csv(out, rows, ["subject", "kind", "score", "indicators", "evidence",
+                                  "reasons"])
+        console.print(f"{n:,} subjects written to {out}")
+
+
+@app.command("outliers")
+def outliers_command(
+    user: UserOpt = None,
+    files: FilesArg = None,
+    transactions: Annotated[Path | None, typer.Option(
+        help="CSV of transactions (payer, beneficiary, amount, time; optional channel), "
+             "instead of the hub.")] = None,
+    share: Annotated[float, typer.Option(min=0.0, max=1.0, help="Share of each peer group "
+                                         "to report.")] = 0.01,
+    seed: Annotated[int, typer.Option(help="Seed of the isolation forest.")] = 0,
+    top: Annotated[int, typer.Option(min=0, help="Outliers to show.")] = 10,
+    out: Annotated[Path | None, typer.Option(help="CSV of the outliers.")] = None,
+) -> None:
+    """Accounts whose payments set them apart from their peers (isolation forest over
+    counts, counterparties, amounts, cash, round sums and pass-through), each with the
+    features that make it stand out."""
+    tx, _ = _transactions(user, files, transactions, dict(zip(REQUIRED, REQUIRED, strict=True)))
+    with errors_as_messages(), console.status(f"scoring the accounts of {tx.num_rows:,} "
+                                              "transactions…"):
+        found = outliers.scan(outliers.account_features(tx), share=share, seed=seed)
+    console.print(f"{len(found.outliers):,} outliers among {len(found.ids):,} accounts")
+    for outlier in found.outliers[:top]:
+        console.print(f"• {outlier.reason}", markup=False, highlight=False)
+    if out is not None:
+        rows = [{"account": o.id, "peers": o.peers, "score": round(o.score, 4),
+                 "reason": o.reason} for o in found.outliers]
+        n = write_csv(out, rows, ["account", "peers", "score", "reason"])
+        console.print(f"{n:,} outliers written to {out}")
+
+
+@app.command("gaps")
+def gaps_command(
+    user: UserOpt = None,
+    files: FilesArg = None,
+    resolve: LinkOpt = False,
+    min_people: Annotated[int, typer.Option(min=1, help="Fewest people on a route for a "
+                                            "country or corridor to be judged.")] = 10,
+    top: Annotated[int, typer.Option(min=0, help="Gaps to show of each kind.")] = 10,
+    out: Annotated[Path | None, typer.Option(help="CSV of every gap.")] = None,
+) -> None:
+    """Systemic gaps: countries often on routes whose agencies rarely report; victims in no
+    investigated case; corridors with victims but no financial reports."""
+    found, people = _records(user, files, {"patterns": "gaps"}, resolve)
+    if files:
+        countries = {a: c for a in {a for a, _ in found} if (c := source.file_country(a))}
+    else:
+        with errors_as_messages(), open_hub().session() as session:
+            countries = source.agency_countries(session)
+    with errors_as_messages():
+        journeys = routes.journeys(found, people)
+        found_gaps = [
+            *gaps.silent_countries(journeys, countries, min_people=min_people),
+            *gaps.uninvestigated_victims(found, people),
+            *gaps.corridors_without_money(journeys, found, people,
+                                          min_people=max(3, min_people // 3)),
+        ]
+    for kind in gaps.KINDS:
+        these = [g for g in found_gaps if g.kind == kind]
+        console.print(f"[bold]{kind.replace('_', ' ')}[/bold]: {len(these):,}")
+        for gap in these[:top]:
+            console.print(f"  • {gap.reason}", markup=False, highlight=False)
+    console.print("not yet reported: hits with no follow-up request, and requests unanswered "
+                  "past their deadline (they need request tracking)")
+    if out is not None:
+        n = write_csv(out, [g.row() for g in found_gaps], ["kind", "subject", "figures",
+                                                           "reason"])
+        console.print(f"{n:,} gaps written to {out}")

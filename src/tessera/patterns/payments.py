@@ -156,7 +156,7 @@ class _Found:
 def table(
     payer: Sequence[str], beneficiary: Sequence[str], amount: Sequence[float],
     time: Sequence[dt.datetime], *, ids: Sequence[str] | None = None,
-    currency: Sequence[str] | None = None,
+    currency: Sequence[str] | None = None, channel: Sequence[str | None] | None = None,
 ) -> pa.Table:
     """A transactions table from columns (the shape ``scan`` reads)."""
     n = len(payer)
@@ -167,6 +167,7 @@ def table(
         "amount": pa.array(amount, pa.float64()),
         "currency": pa.array(currency if currency is not None else [""] * n, pa.string()),
         "time": pa.array(time, pa.timestamp("s")),
+        "channel": pa.array(channel if channel is not None else [None] * n, pa.string()),
     })
 
 
@@ -199,7 +200,8 @@ def read_csv(path: str, *, columns: Mapping[str, str] | None = None) -> pa.Table
         con.execute(f"""CREATE TABLE v AS SELECT row_number() OVER () + 1 AS line,
             {col('id')} AS id, trim({col('payer')}) AS payer,
             trim({col('beneficiary')}) AS beneficiary, {col('amount')} AS amount_text,
-            {col('currency')} AS currency, trim({col('time')}) AS time_text FROM raw""")
+            {col('currency')} AS currency, trim({col('time')}) AS time_text,
+            nullif(trim({col('channel')}), '') AS channel FROM raw""")
         con.execute("""CREATE TABLE c AS SELECT *,
             TRY_CAST(amount_text AS DOUBLE) AS amount,
             coalesce(TRY_CAST(time_text AS TIMESTAMP),
@@ -223,7 +225,7 @@ def read_csv(path: str, *, columns: Mapping[str, str] | None = None) -> pa.Table
                                     f"{value!r} {why}")
         return con.sql("""SELECT coalesce(id, CAST(line - 1 AS VARCHAR)) AS id, payer,
             beneficiary, amount, coalesce(currency, '') AS currency,
-            CAST(time AS TIMESTAMP_S) AS time FROM c ORDER BY line""").to_arrow_table()
+            CAST(time AS TIMESTAMP_S) AS time, channel FROM c ORDER BY line""").to_arrow_table()
     finally:
         con.close()
 

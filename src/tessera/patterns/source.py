@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tessera.hub import entities
 from tessera.hub.access import Actor
+from tessera.hub.models import Agency
 from tessera.ingest.mapping import ReadError
 from tessera.ingest.readers import read_rows
 from tessera.ingest.validate import validate_rows
@@ -61,8 +63,7 @@ def from_files(paths: Iterable[Path]) -> Records:
     found: Records = []
     for path in paths:
         agency = path.stem
-        prefix = agency.split("-", 1)[0]
-        country = prefix if len(prefix) == 2 and country_code(prefix) == prefix else None
+        country = file_country(agency)
         try:
             rows = read_rows(path, country=country)
             for result in validate_rows(rows, country=country):
@@ -76,6 +77,17 @@ def from_files(paths: Iterable[Path]) -> Records:
     return found
 
 
+def file_country(agency: str) -> str | None:
+    """The country an agency code starts with ("UA-POL" -> "UA"), if it does."""
+    prefix = agency.split("-", 1)[0]
+    return prefix if len(prefix) == 2 and country_code(prefix) == prefix else None
+
+
+def agency_countries(session: Session) -> dict[str, str]:
+    """Every member agency's code -> its country (the hub's directory, not a record)."""
+    return dict(session.execute(select(Agency.code, Agency.country)).tuples().all())
+
+
 def resolve(records: Records) -> dict[str, str]:
     """Who is who among the person records of files: Tessera's linkage model (as ``tessera
     link run`` resolves the hub's) run over them; "AGENCY/ref" -> cluster id."""
@@ -83,14 +95,15 @@ def resolve(records: Records) -> dict[str, str]:
 
 
 def _accounts(records: Records) -> dict[str, str]:
-    """"AGENCY/ref" of each account record -> the account's own name (IBAN, or country and
-    number; the record key when it has neither)."""
+    """"AGENCY/ref" of each account record -> the account's own name, as the network names
+    it: its IBAN, or "COUNTRY:number" ("?:number" with no country); the record key when it
+    has neither."""
     named = {}
     for agency, record in records:
         if isinstance(record, Account):
             found = identifier(record)
             key = f"{agency}/{record.ref}"
-            named[key] = found[1] if found else key
+            named[key] = found[0].removeprefix("account:") if found else key
     return named
 
 
@@ -110,6 +123,7 @@ def transactions(records: Records) -> pa.Table:
         [r.timestamp.replace(tzinfo=None) for _, r in rows],
         ids=[f"{a}/{r.ref}" for a, r in rows],
         currency=[str(r.currency) for _, r in rows],
+        channel=[str(r.channel) if r.channel else None for _, r in rows],
     )
 
 
