@@ -61,7 +61,7 @@ def amlsim() -> None:
     read = time.perf_counter()
     alerts = payments.scan(tx)
     done = time.perf_counter()
-    fraud = {str(n) for (n,) in duckdb.sql(
+    fraud = {str(n) for (n,) in duckdb.execute(
         f"SELECT nodeid FROM read_csv('{sample / 'nodes.csv'}') WHERE isFraud = 1").fetchall()}
     flagged = {a for alert in alerts for a in alert.accounts}
     p, r, f1 = _score(flagged, fraud)
