@@ -57,6 +57,12 @@ OPERATIONS: list[tuple[str, str, dict[str, Any], set[str]]] = [
     ("GET", "/api/v1/network/path", {"params": {"a": "Ivan Bondar", "b": "Ivan Bondar"}},
      MEMBERS),
     ("GET", "/api/v1/network/neighbourhood", {"params": {"node": "Ivan Bondar"}}, MEMBERS),
+    # each analyst's own patterns, of the records they may see
+    ("GET", "/api/v1/patterns/corridors", {}, MEMBERS),
+    ("GET", "/api/v1/patterns/profiles", {}, MEMBERS),
+    ("GET", "/api/v1/patterns/payments", {}, MEMBERS),
+    ("GET", "/api/v1/patterns/risk", {}, MEMBERS),
+    ("GET", "/api/v1/patterns/gaps", {}, MEMBERS),
     ("GET", "/api/v1/audit", {}, {"ua_aud"}),
     ("GET", "/api/v1/audit/verification", {}, {"ua_aud", "root"}),
 ]

@@ -20,7 +20,7 @@ import pyarrow as pa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tessera.hub import entities
+from tessera.hub import access, entities
 from tessera.hub.access import Actor
 from tessera.hub.models import Agency
 from tessera.ingest.mapping import ReadError
@@ -54,6 +54,18 @@ class SourceError(ValueError):
     """A records file that cannot be read as the standard: names the file, row and field."""
 
 
+def audit_kept(session: Session, actor: Actor, entity_records: int,
+               asked: Mapping[str, Any] | None = None) -> None:
+    """Log a read of records kept from an earlier ``from_hub`` as ``from_hub`` logs one: the
+    records (with what was ``asked``), and the entities for a reader who may view them."""
+    access.authorize(session, actor, "patterns.read", f"records:{PURPOSE}",
+                     {"types": list(PATTERN_TYPES), "kept": True,
+                      **({"asked": dict(asked)} if asked else {})})
+    if access.allowed(actor, "entity.read"):
+        access.authorize(session, actor, "entity.read", f"entities:{PURPOSE}",
+                         {"records": entity_records, "kept": True})
+
+
 def from_files(paths: Iterable[Path]) -> Records:
     """The standard records of agency files (CSV, JSON Lines, XLSX, as ``tessera ingest``
     reads them), each file's stem naming its agency ("agencies/UA-POL.csv" is UA-POL's; a
@@ -85,7 +97,7 @@ def file_country(agency: str) -> str | None:
 
 def agency_countries(session: Session) -> dict[str, str]:
     """Every member agency's code -> its country (the hub's directory, not a record)."""
-    return dict(session.execute(select(Agency.code, Agency.country)).tuples().all())
+    return dict(session.execute(select(Agency.code, Agency.country)).all())
 
 
 def resolve(records: Records) -> dict[str, str]:

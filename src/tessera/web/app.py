@@ -22,6 +22,7 @@ from tessera.web.routes import (
     entities,
     exchanges,
     network,
+    patterns,
     records,
     screening,
     session,
@@ -65,8 +66,9 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     )
     app.state.web = WebState(store, settings, secret, Throttle())
     app.state.network = network.NetworkCache()  # each user's analysed network
+    app.state.patterns = patterns.PatternsCache()  # each user's records and patterns
     for module in (session, records, entities, screening, submissions, exchanges, network,
-                   audit):
+                   patterns, audit):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

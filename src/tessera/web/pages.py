@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Annotated
 from urllib.parse import quote
 
@@ -21,18 +22,21 @@ from tessera.web.deps import (
     checked_caller,
     same_origin,
 )
+from tessera.web.flows import flows
 from tessera.web.picture import Only
 from tessera.web.render import render
-from tessera.web.routes import network
+from tessera.web.routes import network, patterns
 from tessera.web.routes.session import start_session
 from tessera.web.routes.submissions import receive
 from tessera.web.schemas import (
     MAX_BIG_ID,
     MAX_ID,
+    AlertPublic,
     CommunityPublic,
     NeighbourhoodPublic,
     RecordDetail,
     RecordSummary,
+    RiskPublic,
     SubmissionPublic,
     SubmissionResult,
 )
@@ -294,6 +298,26 @@ def network_page(
         around=around, named={n.node: n for n in around.nodes} if around else {},
         focus_ties=[t for t in around.ties if t.source in around.centre] if around else [],
         focus_problem=focus_problem,
+    )
+
+
+@router.get("/patterns", response_class=HTMLResponse)
+def patterns_page(request: Request, caller: PageCaller, state: StateDep,
+                  cache: patterns.CacheDep) -> HTMLResponse:
+    """Corridors (pictured as flows), payment alerts, risk and gaps in the records you may
+    see, from the same calls, audited the same way, as ``/api/v1/patterns``."""
+    assert caller.actor is not None
+    found = patterns.found_for(state.hub, caller.actor, cache, {"patterns": "page"})
+    corridors = found.corridors("year")
+    alerts = sorted(found.alerts(), key=lambda a: -a.amount)
+    risk = found.risk()
+    ranked = sorted((*risk.entities, *risk.cases), key=lambda r: -r.score)
+    return _page(
+        request, "patterns.html", caller, corridors=corridors,
+        picture=flows(corridors.corridors), alerts=[AlertPublic.of(a) for a in alerts],
+        counts=dict(Counter(a.typology for a in alerts).most_common()),
+        risky=len(ranked), risk=[RiskPublic.of(r) for r in ranked[:15]],
+        gaps=found.systemic_gaps(),
     )
 
 

@@ -29,6 +29,7 @@ NAVIGATION: tuple[tuple[str, str, str | None], ...] = (
     ("/submissions", "Submissions", "submission.read"),
     ("/hits", "Hits", "hit.read"),
     ("/network", "Network", "network.read"),
+    ("/patterns", "Patterns", "patterns.read"),
     ("/audit", "Audit", "audit.read"),
 )
 

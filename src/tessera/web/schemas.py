@@ -18,6 +18,9 @@ from tessera.linkage.pprl.match import THRESHOLD
 from tessera.network.analyse import Community
 from tessera.network.disrupt import Outcome
 from tessera.network.paths import Neighbourhood, Path
+from tessera.patterns.indicators import Risk
+from tessera.patterns.payments import Alert
+from tessera.patterns.routes import Corridor, route_label
 from tessera.standard.codes import SCOPE_ORDER
 from tessera.standard.records import RECORD_TYPES
 
@@ -531,3 +534,98 @@ class NeighbourhoodPublic(BaseModel):
             ties=[TiePublic(source=t.source, target=t.target, kinds=list(t.kinds),
                             records=list(t.records)) for t in n.ties],
             within=n.within, capped=n.capped)
+
+
+# --- patterns ---------------------------------------------------------------------------------
+
+
+class CorridorPublic(BaseModel):
+    route: str = Field(description="Countries, origin first: UA→PL→DE")
+    origin: str
+    transits: list[str]
+    destination: str
+    rank: int = Field(description="Within its origin, 1 for the most people")
+    people: int
+    by_period: dict[str, int]
+    by_mode: dict[str, int]
+    by_crossing: dict[str, int]
+    by_documents: dict[str, int]
+    agencies: list[str] = Field(description="The agencies whose records make its journeys")
+
+    @classmethod
+    def of(cls, c: Corridor) -> CorridorPublic:
+        return cls(route=route_label(c.route), origin=c.origin, transits=list(c.transits),
+                   destination=c.destination, rank=c.rank, people=c.people,
+                   by_period=c.by_period, by_mode=c.by_mode, by_crossing=c.by_crossing,
+                   by_documents=c.by_documents, agencies=list(c.agencies))
+
+
+class RouteFinding(BaseModel):
+    kind: Literal["emerging", "shift"]
+    subject: str = Field(description="The corridor, or the origin→destination pair")
+    period: str = Field(description="The period tested (a shift: before→after)")
+    p_value: float
+    q_value: float = Field(description="Benjamini–Hochberg, across the corridors tested")
+    reason: str
+
+
+class Corridors(BaseModel):
+    period: Literal["year", "quarter", "month"]
+    periods: list[str]
+    journeys: int = Field(description="Journeys in corridors")
+    unknown_path: int = Field(description="Journeys with both ends but no leg recorded")
+    incomplete: int = Field(description="Journeys with no origin or no country of "
+                            "exploitation, left out")
+    corridors: list[CorridorPublic] = Field(description="By origin, then rank")
+    findings: list[RouteFinding] = Field(description="Emerging corridors and shifts")
+
+
+class ProfileCount(BaseModel):
+    group: dict[str, str] = Field(description="The group's value of each grouping asked")
+    facet: str
+    value: str
+    people: int
+    known: int = Field(description="People of the group for whom the facet is recorded")
+    group_people: int
+    share: float = Field(description="people / known")
+
+
+class AlertPublic(BaseModel):
+    alert: str
+    typology: str
+    accounts: dict[str, str] = Field(description="Account -> its part in the pattern")
+    transactions: list[str] = Field(description="AGENCY/ref of the transactions, in time "
+                                    "order")
+    amount: float
+    currencies: list[str]
+    first: dt.datetime
+    last: dt.datetime
+    reason: str
+
+    @classmethod
+    def of(cls, a: Alert) -> AlertPublic:
+        return cls(alert=a.id, typology=a.typology, accounts=a.accounts,
+                   transactions=list(a.transactions), amount=a.amount,
+                   currencies=list(a.currencies), first=a.first, last=a.last, reason=a.reason)
+
+
+class RiskPublic(BaseModel):
+    subject: str = Field(description="A network node id, or a case as AGENCY/ref")
+    kind: str
+    score: float = Field(description="1 - Π(1 - weight) over the indicators that fired")
+    indicators: list[str]
+    evidence: list[str] = Field(description="AGENCY/ref of the records behind them")
+    reasons: list[str]
+
+    @classmethod
+    def of(cls, r: Risk) -> RiskPublic:
+        return cls(subject=r.subject, kind=r.kind, score=r.score,
+                   indicators=[f.indicator.id for f in r.findings], evidence=list(r.evidence),
+                   reasons=r.reasons())
+
+
+class GapPublic(BaseModel):
+    kind: str
+    subject: str
+    figures: dict[str, int | float | str]
+    reason: str

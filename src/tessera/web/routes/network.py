@@ -10,10 +10,6 @@ read is audited all the same, a kept one too: reading the network is an access e
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -28,6 +24,7 @@ from tessera.network.disrupt import Outcome
 from tessera.network.graph import Network
 from tessera.network.source import audit_kept, from_hub, state
 from tessera.network.tables import parts
+from tessera.web.cache import Fingerprint, PerUser
 from tessera.web.deps import ActorDep, StateDep
 from tessera.web.picture import PICTURED_NODES, Only, Picture, draw
 from tessera.web.schemas import (
@@ -44,15 +41,11 @@ from tessera.web.schemas import (
 
 router = APIRouter(tags=["network"], responses=problems(401, 403))
 
-CACHED_USERS = 32  # analysed networks kept, one per user, the least recently read dropped
 # The page pictures a node's neighbours one hop out, or two when it has fewer than this many:
 # a node with a tie or two says little until one sees whom those ties lead to.
 FEW_NEIGHBOURS = 5
 
 # --- the analysed network, and the cache of it ---------------------------------------------
-
-Fingerprint = tuple[Any, ...]
-
 
 @dataclass
 class Analysed:
@@ -105,40 +98,8 @@ class Analysed:
         return self._picture
 
 
-class NetworkCache:
-    """Each user's analysed network, kept while the hub's state (``fingerprint``) is unchanged.
-    An entry is one user's and is given to that user only, with the roles and agency it was
-    built for: each user's network differs. At most ``users`` are kept."""
-
-    def __init__(self, users: int = CACHED_USERS) -> None:
-        self.users = users
-        self._entries: OrderedDict[int, Analysed] = OrderedDict()
-        self._turns: dict[int, threading.Lock] = {}
-        self._lock = threading.Lock()
-
-    def get(self, actor: Actor, found: Fingerprint) -> Analysed | None:
-        with self._lock:
-            entry = self._entries.get(actor.user_id)
-            if entry is None or entry.actor != actor or entry.fingerprint != found:
-                return None
-            self._entries.move_to_end(actor.user_id)
-            return entry
-
-    def put(self, entry: Analysed) -> None:
-        with self._lock:
-            self._entries[entry.actor.user_id] = entry
-            self._entries.move_to_end(entry.actor.user_id)
-            while len(self._entries) > self.users:
-                self._entries.popitem(last=False)
-
-    @contextmanager
-    def turn(self, actor: Actor) -> Iterator[None]:
-        """One build at a time per user: a page and its API calls arriving together build the
-        network once, the others then find it kept."""
-        with self._lock:
-            lock = self._turns.setdefault(actor.user_id, threading.Lock())
-        with lock:
-            yield
+class NetworkCache(PerUser[Analysed]):
+    """Each user's analysed network (see ``tessera.web.cache``)."""
 
 
 def analysed(hub: Hub, actor: Actor, cache: NetworkCache,
