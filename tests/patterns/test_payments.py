@@ -167,7 +167,7 @@ def test_poisson_tail_matches_the_closed_forms() -> None:
 def test_rules_refuse_nonsense_by_name() -> None:
     with pytest.raises(ValueError, match="relay_cut is a share"):
         payments.Rules(relay_cut=1.5)
-    with pytest.raises(ValueError, match="fan_span must be positive"):
+    with pytest.raises(ValueError, match="fan_span must be a positive number"):
         payments.Rules(fan_span=0)
     with pytest.raises(ValueError, match="unknown typology smurfing"):
         payments.scan(payments.table(["a"], ["b"], [1.0], [START]), typologies=["smurfing"])
@@ -193,6 +193,9 @@ def test_read_csv_renames_columns_and_reads_day_numbers(tmp_path: Path) -> None:
     ("payer,beneficiary,amount,time\na,b,1,2024-01-01\na,b,1,yesterday\n",
      "row 3, column time: 'yesterday' is not a date"),
     ("payer,beneficiary,amount,time\n,b,1,2024-01-01\n", "row 2, column payer: "),
+    ("payer,beneficiary,amount,time\na,b,1,20240105\n", "row 2, column time: '20240105'"),
+    ("id,payer,beneficiary,amount,time\nT1,a,b,1,2024-01-01\nT1,a,c,1,2024-01-02\n",
+     "rows 2 and 3, column id: the id 'T1' is given twice"),
 ])
 def test_read_csv_names_the_file_row_and_column_of_a_bad_value(
         tmp_path: Path, body: str, message: str) -> None:
@@ -201,3 +204,34 @@ def test_read_csv_names_the_file_row_and_column_of_a_bad_value(
     with pytest.raises(payments.PaymentsError) as err:
         payments.read_csv(str(path))
     assert str(path) in str(err.value) and message in str(err.value)
+
+
+def test_a_fan_in_a_small_ledger_is_judged_against_the_minimum_not_the_data() -> None:
+    # 40 accounts over three months: too few account-fortnights to say what is rare
+    quiet = [row(f"O{n % 40}", f"O{(n * 7 + 3) % 40}", 50.0, n * 1.5) for n in range(60)]
+    fan = [row(f"P{k}", "X", 400.0, 30 + k / 24) for k in range(8)]
+    (alert,) = [a for a in scan_rows(quiet + fan) if a.typology == "fan_in"]
+    assert alert.accounts["X"] == "collector" and len(alert.accounts) == 9
+
+
+def test_layers_paid_far_apart_are_two_blocks_not_a_stack() -> None:
+    first = [row(f"L{a}", f"M{b}", 3000.0, 1 + a + b / 10) for a in range(2) for b in range(2)]
+    later = [row(f"M{b}", f"N{c}", 1400.0, d + b + c / 10) for b in range(2) for c in range(2)
+             for d in (4,)]
+    assert [a.typology for a in scan_rows(first + later)] == ["stack"]
+    apart = [(p, b, amount, t + dt.timedelta(days=300)) for p, b, amount, t in later]
+    assert sorted(a.typology for a in scan_rows(first + apart)) == ["bipartite", "bipartite"]
+
+
+def test_payments_on_one_day_split_a_sum_only_when_alike() -> None:
+    alike = [row(p, "T", amount, day) for p, day in (("P1", 3), ("P2", 40))
+             for amount in (4.1, 4.6, 3.9)]
+    assert [a.typology for a in scan_rows(alike)] == ["fan_in"]
+    rent = [row(p, "T", amount, day) for p, day in (("P1", 3), ("P2", 150))
+            for amount in (650.0, 40.0)]
+    assert scan_rows(rent) == []
+
+
+def test_rules_refuse_numbers_that_are_not() -> None:
+    with pytest.raises(ValueError, match="threshold must be a positive number, got nan"):
+        payments.Rules(threshold=float("nan"))

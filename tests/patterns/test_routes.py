@@ -337,7 +337,7 @@ def test_a_path_replacing_another_is_a_shift_told_in_words() -> None:
     assert shift.rising_share == (0.1, 0.7)
     assert shift.p_value < 1e-4
     assert shift.reason.startswith(
-        "UA→DE via PL replaced via HU: via PL fell from 70 % of 40 people in 2022 to 20 % of "
+        "UA→DE via HU replaced via PL: via PL fell from 70 % of 40 people in 2022 to 20 % of "
         "40 in 2023, via HU rose from 10 % to 70 %")
 
 

@@ -65,5 +65,7 @@ def errors_as_messages() -> Iterator[None]:
         fail(f"refused: {exc}")
     except (AdminError, NotFound, ValueError) as exc:
         fail(str(exc))
+    except OSError as exc:  # a file that cannot be read or written: say which and why
+        fail(f"{exc.filename or ''}: {exc.strerror or exc}" if exc.filename else str(exc))
     except Refusal as exc:
         fail(f"refused: {exc}")

@@ -3,9 +3,7 @@ typologies — from the hub (``--user``, audited) or from plain files."""
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
-from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,9 +13,10 @@ from rich.progress import Progress
 from rich.table import Table
 
 from tessera.cli.common import console, errors_as_messages, fail, open_hub
+from tessera.files import write_csv
 from tessera.hub import admin
 from tessera.patterns import gaps, indicators, outliers, payments, profiles, routes, source
-from tessera.patterns.payments import REQUIRED, Rules
+from tessera.patterns.payments import ALERT_COLUMNS, REQUIRED, Rules
 
 app = typer.Typer(help="Patterns across agencies: routes, profiles, payment typologies, "
                        "indicators and risk, outliers, systemic gaps.",
@@ -28,24 +27,35 @@ UserOpt = Annotated[str | None, typer.Option(
     "--user", help="Read the hub, as this user sees it (audited).")]
 FilesArg = Annotated[list[Path] | None, typer.Argument(
     help="Standard records files instead of the hub (CSV, JSON Lines or XLSX, as `tessera "
-    "ingest` reads them); each file's name is its agency's code.", show_default=False)]
+    "ingest` reads them); each file's name is its agency's code.", show_default=False,
+    exists=True, dir_okay=False, readable=True)]
 LinkOpt = Annotated[bool, typer.Option(
     "--link", help="With files: find who is who among their people with Tessera's linkage "
     "model first (on the hub, the convener's analysts see resolved entities already).")]
 PeriodOpt = Annotated[str, typer.Option(help="Periods to count by: year, quarter or month.")]
 
 
-def write_csv(path: Path, rows: Iterable[Mapping[str, Any]], columns: list[str]) -> int:
-    """Write ``rows`` under a header of ``columns``; the number of rows written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    n = 0
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(row)
-            n += 1
-    return n
+CORRIDOR_COLUMNS = ("origin", "transits", "destination", "route", "rank", "people",
+                    "first_period", "last_period", "agencies")
+PAIR_COLUMNS = ("origin", "destination", "path", "people", "pair_people", "unknown_path",
+                "share")
+EMERGING_COLUMNS = ("route", "period", "people", "expected", "history", "p_value", "q_value",
+                    "reason")
+SHIFT_COLUMNS = ("origin", "destination", "before", "after", "falling", "rising",
+                 "people_before", "people_after", "falling_share_before",
+                 "falling_share_after", "rising_share_before", "rising_share_after", "p_value",
+                 "q_value", "reason")
+
+
+def _out_file(path: Path | None) -> None:
+    """Refuse, before any work, an output file that cannot be one."""
+    if path is not None and path.is_dir():
+        fail(f"{path}: is a folder, not a file to write")
+
+
+def _out_dir(path: Path) -> None:
+    if path.exists() and not path.is_dir():
+        fail(f"{path}: is a file, not a folder to write into")
 
 
 def _records(user: str | None, files: list[Path] | None, asked: dict[str, Any],
@@ -90,6 +100,7 @@ def routes_command(
     """Each person's journey (recruitment, legs, exploitation) put together across agencies,
     corridors origin → transit → destination counted by period, mode, crossing and documents,
     and the corridors emerging or shifting, each with its test."""
+    _out_dir(out)
     with errors_as_messages():
         routes.check_period(period)
         journeys = _journeys(user, files, {"patterns": "routes"}, resolve)
@@ -97,13 +108,16 @@ def routes_command(
         history = len(found.periods) >= 2  # the latest period has earlier ones to rise against
         rising = routes.emerging(found, alpha=alpha) if history else []
         moved = routes.shifts(found, alpha=alpha) if history else []
-    written = {
-        "corridors.csv": found.rows(), "breakdown.csv": found.breakdown_rows(),
-        "pairs.csv": found.pair_rows(), "emerging.csv": [e.row() for e in rising],
-        "shifts.csv": [s.row() for s in moved],
+    written = {  # file: (columns, rows); the columns named so that an empty table has them
+        "corridors.csv": (CORRIDOR_COLUMNS, found.rows()),
+        "breakdown.csv": (("route", "by", "value", "people"), found.breakdown_rows()),
+        "pairs.csv": (PAIR_COLUMNS, found.pair_rows()),
+        "emerging.csv": (EMERGING_COLUMNS, [e.row() for e in rising]),
+        "shifts.csv": (SHIFT_COLUMNS, [m.row() for m in moved]),
     }
-    for name, rows in written.items():
-        write_csv(out / name, rows, list(rows[0]) if rows else ["none"])
+    out.mkdir(parents=True, exist_ok=True)
+    for name, (columns, rows) in written.items():
+        write_csv(out / name, columns, rows)
     table = Table(title=f"Corridors ({found.journeys:,} journeys; top {top} per origin)")
     for column in ("rank", "route", "people", "periods", "agencies"):
         table.add_column(column, justify="right" if column in ("rank", "people") else "left")
@@ -139,6 +153,7 @@ def profiles_command(
 ) -> None:
     """Recruitment and exploitation profiles: tactics, channels, promised jobs, exploitation
     types, industries and methods of control, by corridor, period or victim profile."""
+    _out_file(out)
     groups = [b.strip() for b in by.split(",") if b.strip()]
     chosen = [f.strip() for f in facets.split(",") if f.strip()] if facets else None
     with errors_as_messages():
@@ -146,7 +161,7 @@ def profiles_command(
                                   groups, period=period, facets=chosen)
     console.print(found.text(top), markup=False, highlight=False)
     if out is not None:
-        n = write_csv(out, found.rows(), found.columns())
+        n = write_csv(out, found.columns(), found.rows())
         console.print(f"{n:,} counts written to {out}")
 
 
@@ -190,6 +205,7 @@ def payments_command(
     gather-scatter, scatter-gather, payments from many victims, pass-through mules, fan-in
     and fan-out. Each alert names its accounts, transactions, amounts and time span and says
     which rule fired and why."""
+    _out_file(out)
     columns = {"payer": payer, "beneficiary": beneficiary, "amount": amount, "time": time}
     tx, victims = _transactions(user, files, transactions, columns)
     with errors_as_messages():
@@ -200,7 +216,7 @@ def payments_command(
             alerts = payments.scan(tx, rules, victims=victims, typologies=wanted,
                                    progress=lambda _t, _n: bar.advance(task))
     rows = [a.row() for a in alerts]
-    write_csv(out, rows, list(rows[0]) if rows else ["alert"])
+    write_csv(out, ALERT_COLUMNS, rows)
     counts = Counter(a.typology for a in alerts)
     summary = Table(title=f"{len(alerts):,} alerts in {tx.num_rows:,} transactions")
     summary.add_column("typology")
@@ -231,6 +247,7 @@ def indicators_command(
     """Trafficking indicators (ILO's forced-labour indicators, FATF and FinCEN financial red
     flags) found in the records, and a risk score per person, organisation, account and case
     with the indicators and records behind it."""
+    _out_file(out)
     with errors_as_messages():
         chosen = indicators.load(rules)
         found, people = _records(user, files, {"patterns": "indicators"}, resolve)
@@ -248,8 +265,8 @@ def indicators_command(
                  "indicators": ";".join(f.indicator.id for f in r.findings),
                  "evidence": ";".join(r.evidence), "reasons": " | ".join(r.reasons())}
                 for r in (*assessed.entities, *assessed.cases)]
-        n = write_csv(out, rows, ["subject", "kind", "score", "indicators", "evidence",
-                                  "reasons"])
+        n = write_csv(out, ("subject", "kind", "score", "indicators", "evidence", "reasons"),
+                      rows)
         console.print(f"{n:,} subjects written to {out}")
 
 
@@ -269,6 +286,7 @@ def outliers_command(
     """Accounts whose payments set them apart from their peers (isolation forest over
     counts, counterparties, amounts, cash, round sums and pass-through), each with the
     features that make it stand out."""
+    _out_file(out)
     tx, _ = _transactions(user, files, transactions, dict(zip(REQUIRED, REQUIRED, strict=True)))
     with errors_as_messages(), console.status(f"scoring the accounts of {tx.num_rows:,} "
                                               "transactions…"):
@@ -279,7 +297,7 @@ def outliers_command(
     if out is not None:
         rows = [{"account": o.id, "peers": o.peers, "score": round(o.score, 4),
                  "reason": o.reason} for o in found.outliers]
-        n = write_csv(out, rows, ["account", "peers", "score", "reason"])
+        n = write_csv(out, ("account", "peers", "score", "reason"), rows)
         console.print(f"{n:,} outliers written to {out}")
 
 
@@ -288,13 +306,15 @@ def gaps_command(
     user: UserOpt = None,
     files: FilesArg = None,
     resolve: LinkOpt = False,
-    min_people: Annotated[int, typer.Option(min=1, help="Fewest people on a route for a "
-                                            "country or corridor to be judged.")] = 10,
+    min_people: Annotated[int, typer.Option(min=1, help="Fewest people through a country "
+                                            "for it to be judged (a corridor: a third of "
+                                            "this, at least 3).")] = 10,
     top: Annotated[int, typer.Option(min=0, help="Gaps to show of each kind.")] = 10,
     out: Annotated[Path | None, typer.Option(help="CSV of every gap.")] = None,
 ) -> None:
     """Systemic gaps: countries often on routes whose agencies rarely report; victims in no
     investigated case; corridors with victims but no financial reports."""
+    _out_file(out)
     found, people = _records(user, files, {"patterns": "gaps"}, resolve)
     if files:
         countries = {a: c for a in {a for a, _ in found} if (c := source.file_country(a))}
@@ -317,6 +337,6 @@ def gaps_command(
     console.print("not yet reported: hits with no follow-up request, and requests unanswered "
                   "past their deadline (they need request tracking)")
     if out is not None:
-        n = write_csv(out, [g.row() for g in found_gaps], ["kind", "subject", "figures",
-                                                           "reason"])
+        n = write_csv(out, ("kind", "subject", "figures", "reason"),
+                      [g.row() for g in found_gaps])
         console.print(f"{n:,} gaps written to {out}")

@@ -8,7 +8,6 @@ Python loop per row, so a million-edge file becomes a graph in seconds.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 from collections.abc import Sequence
@@ -21,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from tessera.files import write_csv
 from tessera.network.graph import ACTORS, HOLDS, SAME_CASE, TRAVELLED_TOGETHER, Network
 
 NODE_COLUMNS = ("id", "kind", "label", "roles", "outcomes", "countries", "agencies", "cases",
@@ -79,14 +79,8 @@ def to_rows(net: Network) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 def write(net: Network, nodes_path: Path, edges_path: Path) -> None:
     """Write the network's tables as CSV (each written whole, then moved into place)."""
     node_rows, edge_rows = to_rows(net)
-    for path, columns, rows in ((nodes_path, NODE_COLUMNS, node_rows),
-                                (edges_path, EDGE_COLUMNS, edge_rows)):
-        partial = path.with_name(path.name + ".partial")
-        with partial.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.DictWriter(out, columns)
-            writer.writeheader()
-            writer.writerows(rows)
-        partial.replace(path)
+    write_csv(nodes_path, NODE_COLUMNS, node_rows)
+    write_csv(edges_path, EDGE_COLUMNS, edge_rows)
 
 
 def _strings(table: pa.Table, column: str, default: str = "") -> list[str]:

@@ -23,7 +23,7 @@ from typing import Any
 
 from tessera.network.graph import ACTORS, build
 from tessera.patterns.routes import Journey, route_label
-from tessera.standard.codes import CaseStatus, Role, TraffickingStatus
+from tessera.standard.codes import CaseStatus
 from tessera.standard.records import Case, Person, Record
 
 KINDS = ("silent_country", "uninvestigated_victim", "corridor_without_money")
@@ -66,12 +66,7 @@ def silent_countries(journeys: Iterable[Journey], countries: Mapping[str, str], 
                              "share": round(share, 3)},
                             f"{country} is on the routes of {people} people, but its own agencies "
                             f"recorded {seen_by_own[country]} of them ({share:.0%})"))
-    return sorted(gaps, key=lambda g: -g.figures["people"])
-
-
-def _is_victim(person: Person) -> bool:
-    return Role.victim in person.roles or person.trafficking_status in (
-        TraffickingStatus.actual_victim, TraffickingStatus.possible_victim)
+    return sorted(gaps, key=lambda g: (-g.figures["people"], g.subject))
 
 
 def uninvestigated_victims(records: Iterable[tuple[str, Record]],
@@ -89,7 +84,7 @@ def uninvestigated_victims(records: Iterable[tuple[str, Record]],
             continue
         key = f"{agency}/{record.ref}"
         who = people.get(key, key)
-        if _is_victim(record):
+        if record.is_victim:
             victims[who].append(key)
         if record.case_ref:
             case = f"{agency}/{record.case_ref}"
@@ -142,4 +137,4 @@ def corridors_without_money(journeys: Sequence[Journey], records: Iterable[tuple
                             f"transaction names an account of theirs or of the "
                             f"{len(near - nodes)} people who recruited, moved or exploited "
                             f"them: no financial reports follow this corridor"))
-    return sorted(gaps, key=lambda g: -g.figures["people"])
+    return sorted(gaps, key=lambda g: (-g.figures["people"], g.subject))

@@ -564,7 +564,7 @@ def assess(records: Iterable[tuple[str, Record]], people: Mapping[str, str] | No
     out: dict[str, list[Risk]] = {"entity": [], "case": []}
     for (about, kind), fired in hits.items():
         findings = sorted(
-            (Finding(by_id[rid], tuple(sorted(h.evidence)), tuple(h.details))
+            (Finding(by_id[rid], tuple(sorted(h.evidence)), tuple(sorted(h.details)))
              for rid, h in fired.items()),
             key=lambda f: (-f.indicator.weight, f.indicator.id))
         out["case" if kind == "case" else "entity"].append(Risk(about, kind, tuple(findings)))

@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -46,6 +47,7 @@ import duckdb
 import pyarrow as pa
 
 DAY = 86_400
+MAX_DAY = 36_500  # a time given as a day number (a simulator's step) is at most this
 
 TYPOLOGIES: tuple[str, ...] = (
     "structuring", "stack", "bipartite", "cycle", "gather_scatter", "scatter_gather",
@@ -103,8 +105,8 @@ class Rules:
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
-            if value <= 0:
-                raise ValueError(f"rule {f.name} must be positive, got {value}")
+            if not math.isfinite(value) or value <= 0:
+                raise ValueError(f"rule {f.name} must be a positive number, got {value}")
         for name in ("relay_cut", "structuring_floor", "gather_kept", "burst_alpha", "fan_rarity"):
             if getattr(self, name) >= 1:
                 raise ValueError(f"rule {name} is a share and must be under 1, "
@@ -141,6 +143,10 @@ class Alert:
         }
 
 
+ALERT_COLUMNS = ("alert", "typology", "accounts", "parts", "transactions", "count", "amount",
+                 "currencies", "first", "last", "reason")
+
+
 @dataclass(slots=True)
 class _Found:
     typology: str
@@ -174,8 +180,9 @@ def table(
 def read_csv(path: str, *, columns: Mapping[str, str] | None = None) -> pa.Table:
     """Transactions from a CSV with a header naming at least payer, beneficiary, amount and
     time (id, currency and channel are optional). ``columns`` renames: {"payer":
-    "sourceNodeId", …}. Time is an ISO date or date and time, or a whole number of days (a
-    simulator's step). Raises PaymentsError naming the file, the row and the column of the
+    "sourceNodeId", …}. Time is an ISO date or date and time (with an offset, converted to
+    UTC; without, taken as UTC), or a whole number of days since 1970 (a simulator's step, up
+    to ``MAX_DAY``). Raises PaymentsError naming the file, the row and the column of the
     first value that is not what it should be."""
     names = dict(columns or {})
     con = duckdb.connect()
@@ -202,17 +209,21 @@ def read_csv(path: str, *, columns: Mapping[str, str] | None = None) -> pa.Table
             trim({col('beneficiary')}) AS beneficiary, {col('amount')} AS amount_text,
             {col('currency')} AS currency, trim({col('time')}) AS time_text,
             nullif(trim({col('channel')}), '') AS channel FROM raw""")
-        con.execute("""CREATE TABLE c AS SELECT *,
+        con.execute("SET TimeZone = 'UTC'")  # a time without an offset is read as UTC
+        con.execute(f"""CREATE TABLE c AS SELECT *,
             TRY_CAST(amount_text AS DOUBLE) AS amount,
-            coalesce(TRY_CAST(time_text AS TIMESTAMP),
-                     TIMESTAMP '1970-01-01' + to_days(TRY_CAST(time_text AS INTEGER))) AS time
+            coalesce(TRY_CAST(time_text AS TIMESTAMPTZ) AT TIME ZONE 'UTC',
+                     CASE WHEN TRY_CAST(time_text AS INTEGER) BETWEEN 0 AND {MAX_DAY}
+                          THEN TIMESTAMP '1970-01-01' + to_days(TRY_CAST(time_text AS INTEGER))
+                     END) AS time
             FROM v""")
         checks = (
             ("payer", "payer IS NULL OR payer = ''", "is empty"),
             ("beneficiary", "beneficiary IS NULL OR beneficiary = ''", "is empty"),
             ("amount", "amount IS NULL OR NOT isfinite(amount) OR amount <= 0",
              "is not a positive number"),
-            ("time", "time IS NULL", "is not a date, a date and time, or a day number"),
+            ("time", "time IS NULL", "is not a date, a date and time, or a day number "
+             f"(0 to {MAX_DAY})"),
         )
         for column, bad, why in checks:
             found = con.execute(
@@ -223,6 +234,11 @@ def read_csv(path: str, *, columns: Mapping[str, str] | None = None) -> pa.Table
                 value = found[2] if column == "time" else found[1]
                 raise PaymentsError(f"{path}, row {found[0]}, column {source[column]}: "
                                     f"{value!r} {why}")
+        twice = con.execute("""SELECT id, list(line ORDER BY line) FROM c WHERE id IS NOT NULL
+            GROUP BY id HAVING count(*) > 1 ORDER BY min(line) LIMIT 1""").fetchone()
+        if twice is not None:
+            raise PaymentsError(f"{path}, rows {twice[1][0]} and {twice[1][1]}, column "
+                                f"{source['id']}: the id {twice[0]!r} is given twice")
         return con.sql("""SELECT coalesce(id, CAST(line - 1 AS VARCHAR)) AS id, payer,
             beneficiary, amount, coalesce(currency, '') AS currency,
             CAST(time AS TIMESTAMP_S) AS time, channel FROM c ORDER BY line""").to_arrow_table()
@@ -239,13 +255,16 @@ def scan(
     typologies: Iterable[str] | None = None,
     progress: Callable[[str, int], None] | None = None,
     threads: int | None = None,
+    memory_limit: str = "6GB",
 ) -> list[Alert]:
     """Every typology alert in ``transactions`` (see ``table`` and ``read_csv`` for its
     columns), most specific typology first.
 
     ``victims`` maps accounts known to be victims' to their case ("" if unknown): it enables
     the many-victims rule. ``typologies`` limits the scan to some (the others' transactions
-    are then not claimed). ``progress(typology, alerts)`` is told as each rule finishes."""
+    are then not claimed). ``progress(typology, alerts)`` is told as each rule finishes.
+    DuckDB keeps within ``memory_limit`` and spills the rest to a temporary folder; a scan
+    that still cannot finish raises PaymentsError."""
     rules = rules or Rules()
     wanted = list(TYPOLOGIES) if typologies is None else list(typologies)
     unknown = sorted(set(wanted) - set(TYPOLOGIES))
@@ -256,13 +275,16 @@ def scan(
                if c not in transactions.column_names]
     if missing:
         raise PaymentsError(f"transactions lack column(s) {', '.join(missing)}")
-    con = duckdb.connect()
-    if threads:
-        con.execute(f"SET threads = {int(threads)}")
-    try:
-        return _Scan(con, transactions, rules, victims or {}).run(wanted, progress)
-    finally:
-        con.close()
+    with tempfile.TemporaryDirectory(prefix="tessera-payments-") as spill:
+        con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": spill})
+        if threads:
+            con.execute(f"SET threads = {int(threads)}")
+        try:
+            return _Scan(con, transactions, rules, victims or {}).run(wanted, progress)
+        except duckdb.Error as err:  # out of memory, or a value DuckDB could not take
+            raise PaymentsError(f"the scan failed: {err}") from None
+        finally:
+            con.close()
 
 
 class _Scan:
@@ -326,8 +348,10 @@ class _Scan:
         """The ``rows`` whose bursts are unlikely for their account. Each row starts with the
         account, then a burst's payment count and span for each of ``sides`` (beneficiary:
         payments in; payer: out). The account's rate on a side is its other payments there
-        over the data's whole span; the bursts' chance is the product of their Poisson tails;
-        the level is ``burst_alpha`` shared among every account-day of the data."""
+        over the data's whole span (its rate over its own active time was tried: collectors
+        that fan in a few times a year then look busy, and 15 % of the scenario's fans were
+        lost). The bursts' chance is the product of their Poisson tails; the level is
+        ``burst_alpha`` shared among every account-day of the data."""
         if not rows:
             return rows
         if self._span is None:
@@ -356,7 +380,8 @@ class _Scan:
     def _fan_floor(self, centre: str, other: str) -> int:
         """The fewest counterparties a fan needs: ``fan_min``, or more where at least
         ``fan_rarity`` of all account-periods (of ``fan_span``, quiet ones included) have as
-        many."""
+        many. Data of too few account-periods to hold one such period (under a thousand, at
+        the default rarity) cannot say what is rare: the floor stays at ``fan_min``."""
         r = self.r
         counts = self.con.execute(f"""SELECT n, count(*) FROM (
                 SELECT count(DISTINCT {other}) AS n FROM t GROUP BY {centre}, ts // {r.fan_span})
@@ -365,13 +390,14 @@ class _Scan:
         accounts = self.con.execute(f"SELECT count(DISTINCT {centre}) FROM t").fetchone()
         periods = ((high or 0) // r.fan_span - (low or 0) // r.fan_span + 1) * (
             accounts[0] if accounts else 0)
-        allowed, seen, floor = r.fan_rarity * periods, 0, r.fan_min
+        allowed, seen = r.fan_rarity * periods, 0
+        if allowed < 1:
+            return r.fan_min
         for n, windows in counts:  # from the most counterparties down
             seen += windows
             if seen > allowed:
-                floor = max(r.fan_min, n + 1)
-                break
-        return floor
+                return max(r.fan_min, int(n) + 1)
+        return r.fan_min
 
     def _relays(self, gap: int) -> None:
         """Table ``relay``: pairs of live transactions where money arriving at an account
@@ -438,7 +464,8 @@ class _Scan:
         used: set[int] = set()
         for n, (payers, payees, keys, first, _) in enumerate(blocks):
             after = by_payers.get(frozenset(payees))
-            if after is None or blocks[after][3] < first or used & {n, after}:
+            if (after is None or blocks[after][3] < first or used & {n, after}
+                    or blocks[after][3] - blocks[n][4] > self.r.block_gap):
                 continue
             used.update({n, after})
             nxt = blocks[after]
@@ -470,13 +497,18 @@ class _Scan:
             FROM relay""")
         closed: list[tuple[list[int], list[str]]] = []
         for _ in range(r.cycle_hops - 2):
+            # Of the paths from one transaction to another, one is kept: busy accounts relay
+            # to each other in so many orders that keeping all would grow without bound, and
+            # a cycle is found through any of them.
             con.execute(f"""CREATE OR REPLACE TEMP TABLE path AS
                 SELECT p.start, p.t0, list_append(p.keys, x.kout) AS keys,
                        list_append(p.accounts, x.dst) AS accounts, x.kout AS last,
                        x.dst AS at_account
                 FROM path p JOIN relay x ON x.kin = p.last
                 WHERE x.tout <= p.t0 + {r.cycle_span}
-                  AND (x.dst = p.start OR NOT list_contains(p.accounts, x.dst))""")
+                  AND (x.dst = p.start OR NOT list_contains(p.accounts, x.dst))
+                QUALIFY row_number() OVER (PARTITION BY p.keys[1], x.kout
+                                           ORDER BY p.accounts) = 1""")
             done = con.execute("SELECT keys, accounts FROM path WHERE at_account = start"
                                ).fetchall()
             closed.extend(done)
@@ -607,6 +639,10 @@ class _Scan:
 
     def _fans(self, centre: str, other: str, typology: str) -> list[_Found]:
         r = self.r
+        # A fan starts and stops within fan_span. An account busy without a pause for longer
+        # is a business, not a fan (a fan inside such a run is not seen: cutting long runs
+        # into windows was tried, and AMLSim's ordinary hubs, busy for months, then made
+        # most of the fans found).
         rows = self._surprising(self.con.execute(f"""SELECT {centre}, count(*),
                 max(ts) - min(ts), list(k), list(DISTINCT {other}), sum(amount)
             FROM {self._bursts('live', centre, r.burst_gap)}
@@ -627,14 +663,17 @@ class _Scan:
         ]
 
     def _split_fans(self) -> list[_Found]:
-        """Split payments (several on one day from one payer to one beneficiary) into one
-        account from several payers: a fan-in that hides its size in many small amounts."""
+        """Split payments (several of like amounts, within a factor of two, on one day from
+        one payer to one beneficiary) into one account from several payers: a fan-in that
+        hides its size in many small amounts. (Rent and a top-up paid on one day are not
+        alike; the same payment reported twice is one row once ``source.transactions`` has
+        merged the reports.)"""
         r = self.r
         rows = self.con.execute(f"""WITH s AS (
                 SELECT payer, beneficiary, ts // {DAY} AS day, list(k) AS keys,
                        min(ts) AS ts, min(k) AS k
                 FROM live GROUP BY payer, beneficiary, ts // {DAY}
-                HAVING count(*) >= {r.split_min})
+                HAVING count(*) >= {r.split_min} AND max(amount) <= 2 * min(amount))
             SELECT beneficiary, flatten(list(keys)), list(DISTINCT payer), max(ts) - min(ts)
             FROM {self._bursts('s', 'beneficiary', r.split_span)}
             GROUP BY beneficiary, burst

@@ -790,7 +790,7 @@ def shifts(found: Corridors, before: str | None = None, after: str | None = None
         p, q = max(fall[4], rise[4]), max(fall[5], rise[5])
         out.append(Shift(origin, destination, before, after, fall[1], rise[1],
                          (n_then, n_now), (fall[2], fall[3]), (rise[2], rise[3]), p, q, (
-            f"{origin}→{destination} {fall[1]} replaced {rise[1]}: {fall[1]} fell from "
+            f"{origin}→{destination} {rise[1]} replaced {fall[1]}: {fall[1]} fell from "
             f"{_pct(fall[2])} of {n_then} people in {before} to {_pct(fall[3])} of {n_now} in "
             f"{after}, {rise[1]} rose from {_pct(rise[2])} to {_pct(rise[3])}; "
             f"p = {p:.2g}, q = {q:.2g} (Fisher, across {len(tests)} paths)")))

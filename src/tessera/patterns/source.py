@@ -12,6 +12,8 @@ reader who may view resolved entities, who is who. From them:
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,6 @@ from tessera.linkage.features import person_rows
 from tessera.linkage.model import link
 from tessera.network.graph import identifier
 from tessera.patterns import payments
-from tessera.standard.codes import Role, TraffickingStatus
 from tessera.standard.countries import country_code
 from tessera.standard.records import Account, Person, Record, Transaction
 
@@ -119,29 +120,43 @@ def _accounts(records: Records) -> dict[str, str]:
     return named
 
 
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A naive UTC time (one without an offset is taken as UTC already)."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
 def transactions(records: Records) -> pa.Table:
-    """The transaction records as a table for ``payments.scan``; ids are "AGENCY/ref"."""
+    """The transaction records as a table for ``payments.scan``: times in UTC (a payment at
+    23:30 in Kyiv comes before one at 22:00 in London), ids "AGENCY/ref". One payment
+    reported by several agencies (the same payer and beneficiary account, amount, currency
+    and time) is one row, its id naming every report ("DE-FIU/T1=IT-FIU/T7"); the same
+    agency's identical records are separate payments."""
     named = _accounts(records)
-    rows = [(agency, record) for agency, record in records if isinstance(record, Transaction)]
-
-    def account(agency: str, ref: str) -> str:
-        key = f"{agency}/{ref}"
-        return named.get(key, key)
-
+    reports: dict[tuple[Any, ...], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    channels: dict[tuple[Any, ...], str | None] = {}
+    for agency, r in records:
+        if not isinstance(r, Transaction):
+            continue
+        key = (named.get(f"{agency}/{r.payer_account_ref}", f"{agency}/{r.payer_account_ref}"),
+               named.get(f"{agency}/{r.beneficiary_account_ref}",
+                         f"{agency}/{r.beneficiary_account_ref}"),
+               r.amount, str(r.currency), _utc(r.timestamp))
+        reports[key][agency].append(f"{agency}/{r.ref}")
+        channels.setdefault(key, str(r.channel) if r.channel else None)
+    rows: list[tuple[tuple[Any, ...], str]] = []
+    for key, by_agency in reports.items():
+        # the n-th report of each agency is the same payment as the others' n-th
+        for n in range(max(len(refs) for refs in by_agency.values())):
+            rows.append((key, "=".join(refs[n] for refs in by_agency.values()
+                                       if n < len(refs))))
     return payments.table(
-        [account(a, r.payer_account_ref) for a, r in rows],
-        [account(a, r.beneficiary_account_ref) for a, r in rows],
-        [float(r.amount) for _, r in rows],
-        [r.timestamp.replace(tzinfo=None) for _, r in rows],
-        ids=[f"{a}/{r.ref}" for a, r in rows],
-        currency=[str(r.currency) for _, r in rows],
-        channel=[str(r.channel) if r.channel else None for _, r in rows],
+        [key[0] for key, _ in rows], [key[1] for key, _ in rows],
+        [float(key[2]) for key, _ in rows], [key[4] for key, _ in rows],
+        ids=[ident for _, ident in rows], currency=[key[3] for key, _ in rows],
+        channel=[channels[key] for key, _ in rows],
     )
-
-
-def _is_victim(person: Person) -> bool:
-    return Role.victim in person.roles or person.trafficking_status in (
-        TraffickingStatus.actual_victim, TraffickingStatus.possible_victim)
 
 
 def victim_accounts(records: Iterable[tuple[str, Record]]) -> dict[str, str]:
@@ -149,7 +164,7 @@ def victim_accounts(records: Iterable[tuple[str, Record]]) -> dict[str, str]:
     ("" when it names none)."""
     listed = list(records)
     victims = {f"{agency}/{r.ref}": f"{agency}/{r.case_ref}" if r.case_ref else ""
-               for agency, r in listed if isinstance(r, Person) and _is_victim(r)}
+               for agency, r in listed if isinstance(r, Person) and r.is_victim}
     named = _accounts(listed)
     out: dict[str, str] = {}
     for agency, record in listed:

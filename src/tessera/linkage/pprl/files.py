@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
+from tessera.files import atomic
 from tessera.linkage.pprl.encode import SHAREABLE, Encodings
 from tessera.linkage.pprl.schema import EncodingError, Schema
 
@@ -29,8 +30,7 @@ def header(encodings: Encodings) -> dict[str, Any]:
 
 def write(path: Path, encodings: Encodings) -> None:
     """Write ``encodings`` to ``path`` whole or not at all (a temporary file, renamed)."""
-    partial = path.with_name(path.name + ".partial")
-    with partial.open("w", encoding="utf-8") as f:
+    with atomic(path) as partial, partial.open("w", encoding="utf-8") as f:
         f.write(json.dumps(header(encodings)) + "\n")
         for n, ref in enumerate(encodings.refs):
             line: dict[str, Any] = {
@@ -42,7 +42,6 @@ def write(path: Path, encodings: Encodings) -> None:
             if encodings.shared and encodings.shared[n]:
                 line["shared"] = encodings.shared[n]
             f.write(json.dumps(line) + "\n")
-    partial.replace(path)
 
 
 def parse(lines: list[str], source: str) -> Encodings:

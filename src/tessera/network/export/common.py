@@ -1,5 +1,5 @@
-"""What every writer shares: its file written whole beside the target before it moves into
-place, ``Written``, and the text, numbers and dates the formats can carry."""
+"""What every writer shares: ``Written``, and the text, numbers and dates the formats can
+carry (each writes its file whole with ``tessera.files.atomic``)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,7 @@ import datetime as dt
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 
@@ -21,17 +18,6 @@ class Written:
 
     counts: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
-
-
-@contextmanager
-def _atomic(path: Path) -> Iterator[Path]:
-    """The partial file to write; moved to ``path`` if the write succeeds, removed if not."""
-    partial = path.with_name(path.name + ".partial")
-    try:
-        yield partial
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 # Characters XML 1.0 cannot carry at all, even escaped: a label with one would make the whole

@@ -13,7 +13,8 @@ from followthemoney import model
 from followthemoney.proxy import EntityProxy
 from followthemoney.util import make_entity_id
 
-from tessera.network.export.common import Written, _atomic, _column, _number, _span, _text
+from tessera.files import atomic
+from tessera.network.export.common import Written, _column, _number, _span, _text
 from tessera.network.graph import ACTORS
 from tessera.network.tables import parts
 
@@ -296,7 +297,7 @@ def ftm(graph: ig.Graph, path: Path) -> Written:
     for edge in graph.es:
         build.tie(edge)
     written = build.written
-    with _atomic(path) as partial, partial.open("w", encoding="utf-8") as out:
+    with atomic(path) as partial, partial.open("w", encoding="utf-8") as out:
         for entity in build.all():
             lacks = _lacks(entity)
             if lacks is not None:

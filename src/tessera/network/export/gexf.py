@@ -12,7 +12,8 @@ from typing import Any
 
 import igraph as ig
 
-from tessera.network.export.common import Written, _atomic, _column, _number, _span, _text
+from tessera.files import atomic
+from tessera.network.export.common import Written, _column, _number, _span, _text
 
 # igraph writes GraphML, GML, Pajek, DOT… but no GEXF, so it is written here with
 # ElementTree, as GEXF 1.3 (Gephi 0.9.3 and later; https://gexf.net).
@@ -129,6 +130,6 @@ def gexf(graph: ig.Graph, path: Path) -> Written:
     if _gexf_edges(graph_el, graph, names, edge_columns) or dated_nodes:
         graph_el.set("mode", "dynamic")
     ET.indent(root)
-    with _atomic(path) as partial:
+    with atomic(path) as partial:
         ET.ElementTree(root).write(partial, encoding="utf-8", xml_declaration=True)
     return Written(Counter(nodes=graph.vcount(), edges=graph.ecount()))

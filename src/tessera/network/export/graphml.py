@@ -10,7 +10,8 @@ from typing import Any
 
 import igraph as ig
 
-from tessera.network.export.common import Written, _atomic, _text
+from tessera.files import atomic
+from tessera.network.export.common import Written, _text
 
 
 def _plain(values: Sequence[Any]) -> list[Any]:
@@ -32,6 +33,6 @@ def graphml(graph: ig.Graph, path: Path) -> Written:
     for seq in (clean.vs, clean.es):
         for name in seq.attributes():
             seq[name] = _plain(seq[name])
-    with _atomic(path) as partial:
+    with atomic(path) as partial:
         clean.write_graphml(str(partial))
     return Written(Counter(nodes=graph.vcount(), edges=graph.ecount()))

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import igraph as ig
 
-from tessera.network.export.common import Written, _atomic, _column, _number, _span, _text
+from tessera.files import atomic
+from tessera.network.export.common import Written, _column, _number, _span, _text
 
 I2_COLUMNS = ("Entity1 Id", "Entity1 Type", "Entity1 Label", "Link Type", "Entity2 Id",
               "Entity2 Type", "Entity2 Label", "Link Direction", "Date First", "Date Last",
@@ -44,7 +45,7 @@ def i2(graph: ig.Graph, path: Path) -> Written:
     tie's kind, direction, dates, count, amount and provenance. UTF-8 with a byte-order mark,
     which ANB's import needs to read names in other scripts as they are."""
     rows = 0
-    with _atomic(path) as partial, partial.open("w", encoding="utf-8-sig", newline="") as out:
+    with atomic(path) as partial, partial.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(I2_COLUMNS)
         for row in _i2_rows(graph):
