@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import math
 from typing import Any
 
 import numpy as np
@@ -365,32 +364,6 @@ def test_shifts_refuse_periods_out_of_order() -> None:
         routes.shifts(found, "2023", "2022")
 
 
-# The exact tests
-
-
-def test_binomial_upper_tail_matches_the_sum_of_its_terms() -> None:
-    for n, p in ((10, 0.3), (25, 0.5), (7, 0.01)):
-        for k in range(n + 1):
-            expected = sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1))
-            assert routes.binomial_upper_tail(k, n, p) == pytest.approx(expected, rel=1e-9)
-    assert routes.binomial_upper_tail(5000, 10_000, 0.5) == pytest.approx(0.504, abs=1e-3)
-    with pytest.raises(ValueError, match="0 ≤ k ≤ n"):
-        routes.binomial_upper_tail(3, 2, 0.5)
-
-
-def test_fisher_exact_gives_the_textbook_values() -> None:
-    # Fisher's lady tasting tea: 3 of 4 right each way, two-sided p = 34/70
-    assert routes.fisher_exact(3, 1, 1, 3) == pytest.approx(34 / 70)
-    assert routes.fisher_exact(0, 5, 5, 0) == pytest.approx(2 / 252)
-    assert routes.fisher_exact(2, 2, 2, 2) == pytest.approx(1.0)
-
-
-def test_benjamini_hochberg_adjusts_in_the_order_given() -> None:
-    assert routes.benjamini_hochberg([0.01, 0.04, 0.03, 0.5]) == pytest.approx(
-        [0.04, 0.04 * 4 / 3, 0.04 * 4 / 3, 0.5])
-    assert routes.benjamini_hochberg([]) == []
-
-
 # A generated scenario
 
 
@@ -417,16 +390,3 @@ def test_a_scenario_with_true_identities_gives_the_true_routes_in_order() -> Non
     for route, count in victims.items():
         if count >= 10:  # a corridor of a handful of victims may be seen by no agency
             assert ranked.corridor(route).rank <= 5, route
-
-
-def test_the_exact_tests_agree_with_scipy_where_it_is_installed() -> None:
-    stats = pytest.importorskip("scipy.stats", reason="scipy comes with .[bench] only")
-    rng = np.random.default_rng(11)
-    for _ in range(200):
-        n = int(rng.integers(1, 400))
-        k, p = int(rng.integers(0, n + 1)), float(rng.uniform(0.001, 0.999))
-        assert routes.binomial_upper_tail(k, n, p) == pytest.approx(
-            stats.binom.sf(k - 1, n, p), rel=1e-6, abs=1e-300)
-        a, b, c, d = (int(x) for x in rng.integers(0, 60, 4))
-        assert routes.fisher_exact(a, b, c, d) == pytest.approx(
-            stats.fisher_exact([[a, b], [c, d]]).pvalue, rel=1e-6)

@@ -46,6 +46,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from tessera.patterns.stats import poisson_tail
+
 DAY = 86_400
 MAX_DAY = 36_500  # a time given as a day number (a simulator's step) is at most this
 
@@ -720,25 +722,6 @@ def _days(seconds: int) -> str:
         return f"{hours} hour{'s' if hours != 1 else ''}"
     days = round(seconds / DAY)
     return f"{days} day{'s' if days != 1 else ''}"
-
-
-def poisson_tail(count: int, mean: float) -> float:
-    """P(X >= count) for X ~ Poisson(mean), summed from ``count`` up in log space so that the
-    tiny tails the tests live on do not vanish into 1 - (1 - p) (scipy is not a dependency
-    for this one function)."""
-    if count <= 0:
-        return 1.0
-    if mean <= 0:
-        return 0.0
-    log_term = -mean + count * math.log(mean) - math.lgamma(count + 1)
-    total, i = 0.0, count
-    while True:
-        term = math.exp(log_term)
-        total += term
-        i += 1
-        log_term += math.log(mean) - math.log(i)
-        if term < total * 1e-12 or i > count + 10_000:
-            return min(1.0, total)
 
 
 def members(alerts: Iterable[Alert]) -> dict[str, set[str]]:
