@@ -43,7 +43,7 @@ from tessera.linkage.model import link
 from tessera.network import disrupt, tables
 from tessera.network.analyse import analyse, betweenness, communities, key_players, rankable
 from tessera.network.graph import Network, build
-from tessera.standard.records import ANY_RECORD, Record
+from tessera.standard.records import Record
 from tessera.synth.scenario import generate
 from tessera.synth.world import Settings
 
@@ -100,14 +100,7 @@ def _scenario_run(label: str, records: list[tuple[str, Record]], people: dict[st
 def scenario(scale: int, seed: int) -> None:
     start = time.perf_counter()
     generated = generate(Settings(seed=seed, scale=scale))
-    records: list[tuple[str, Record]] = []
-    truth: dict[str, str] = {}
-    for agency in generated.agencies:
-        context = {"country": agency.country}
-        records += [(agency.code, ANY_RECORD.validate_python(r, context=context))
-                    for r in agency.rows]
-        truth.update({f"{agency.code}/{ref}": true_id
-                      for ref, kind, true_id in agency.truth if kind == "person"})
+    records, truth = generated.standard(), generated.true_people()
     world = generated.world
     organisers = {p for g in world.groups.values() for p in g.members["organiser"]}
     brokers = {p.id for p in world.people.values() if len(p.groups) > 1}

@@ -23,7 +23,6 @@ from collections import Counter
 from tessera.linkage.features import person_rows
 from tessera.linkage.model import link
 from tessera.patterns.routes import corridors, emerging, journeys, route_label, shifts
-from tessera.standard.records import ANY_RECORD, Record
 from tessera.synth.scenario import generate
 from tessera.synth.world import Settings
 
@@ -35,14 +34,7 @@ def run(scale: int, seed: int, period: str) -> None:
     start = time.perf_counter()
     scenario = generate(Settings(seed=seed, scale=scale))
     generated = time.perf_counter()
-    records: list[tuple[str, Record]] = []
-    truth: dict[str, str] = {}
-    for agency in scenario.agencies:
-        context = {"country": agency.country}
-        records += [(agency.code, ANY_RECORD.validate_python(row, context=context))
-                    for row in agency.rows]
-        truth.update({f"{agency.code}/{ref}": true_id
-                      for ref, kind, true_id in agency.truth if kind == "person"})
+    records, truth = scenario.standard(), scenario.true_people()
     validated = time.perf_counter()
     true_routes = Counter((*(leg.origin for leg in j.legs), j.country)
                           for j in scenario.world.journeys)

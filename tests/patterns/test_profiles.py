@@ -137,13 +137,7 @@ def test_bad_arguments_are_refused_by_name(arguments: dict[str, Any], message: s
 
 def test_a_scenario_profile_matches_the_true_recruitment_and_exploitation() -> None:
     scenario = generate(Settings(seed=5, scale=2000))
-    records: list[tuple[str, Record]] = []
-    people: dict[str, str] = {}
-    for agency in scenario.agencies:
-        records += [(agency.code, ANY_RECORD.validate_python(row, context={
-            "country": agency.country})) for row in agency.rows]
-        people.update({f"{agency.code}/{ref}": true for ref, kind, true in agency.truth
-                       if kind == "person"})
+    records, people = scenario.standard(), scenario.true_people()
     truth = {j.victim: j for j in scenario.world.journeys}
     journeys = routes.journeys(records, people)
     found = profiles.profiles(journeys, by=("destination",),

@@ -369,13 +369,7 @@ def test_shifts_refuse_periods_out_of_order() -> None:
 
 def test_a_scenario_with_true_identities_gives_the_true_routes_in_order() -> None:
     scenario = generate(Settings(seed=3, scale=3000))
-    records: list[tuple[str, Record]] = []
-    people: dict[str, str] = {}
-    for agency in scenario.agencies:
-        records += [(agency.code, ANY_RECORD.validate_python(row, context={
-            "country": agency.country})) for row in agency.rows]
-        people.update({f"{agency.code}/{ref}": true for ref, kind, true in agency.truth
-                       if kind == "person"})
+    records, people = scenario.standard(), scenario.true_people()
     truth = {j.victim: (*(leg.origin for leg in j.legs), j.country)
              for j in scenario.world.journeys}
     found = routes.journeys(records, people)

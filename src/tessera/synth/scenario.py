@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from tessera.standard.fields import mixed_columns
+from tessera.standard.records import ANY_RECORD, Record
 from tessera.standard.values import to_latin
 from tessera.synth.model import World
 from tessera.synth.observe import Agency, observe
@@ -41,6 +42,18 @@ class Scenario:
     @property
     def records(self) -> int:
         return sum(len(a.rows) for a in self.agencies)
+
+    def standard(self) -> list[tuple[str, Record]]:
+        """Every agency's rows as (agency code, standard record), validated as the hub would
+        (phone numbers without a prefix read as the agency's country's)."""
+        return [(a.code, ANY_RECORD.validate_python(row, context={"country": a.country}))
+                for a in self.agencies for row in a.rows]
+
+    def true_people(self) -> dict[str, str]:
+        """Each person record ("AGENCY/ref") -> the true person it is about: perfect
+        linkage, for measuring what comes after linkage."""
+        return {f"{a.code}/{ref}": true for a in self.agencies
+                for ref, kind, true in a.truth if kind == "person"}
 
 
 def generate(settings: Settings) -> Scenario:
