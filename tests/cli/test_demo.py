@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -55,6 +56,13 @@ def test_demo_builds_a_hub_from_a_scenario(tmp_path: Path) -> None:
     with hub.session() as s:
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "network.read", AuditEntry.username == "iom.analyst"))
+    # the corridors and payment schemes the hub's analysts may see, read and audited
+    corridors = re.search(r"([\d,]+)\s+journeys\s+in\s+([\d,]+)\s+corridors", result.output)
+    assert corridors and int(corridors[2].replace(",", "")) > 0
+    assert re.search(r"payment\s+alerts:\s+\d+\s+\w+", result.output)
+    with hub.session() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "patterns.read", AuditEntry.username == "iom.analyst"))
 
 
 def test_demo_refuses_to_empty_a_directory_that_is_not_a_demo(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ later capability adds itself here.
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -35,6 +36,8 @@ from tessera.linkage.run import link_hub
 from tessera.network import disrupt, export, tables
 from tessera.network.analyse import analyse
 from tessera.network.source import from_hub
+from tessera.patterns import payments, routes
+from tessera.patterns import source as patterns_source
 from tessera.standard.countries import country_name
 from tessera.synth import scenario as synth
 from tessera.synth.world import Settings as WorldSettings
@@ -170,6 +173,7 @@ def demo(
     )
     _exchange(hub, cfg, scenario, data_dir)
     _network(hub, data_dir)
+    _patterns(hub)
     with hub.session() as s:
         check = audit.verify(s)
     console.rule("[bold]Audit")
@@ -233,6 +237,26 @@ def _network(hub: Hub, data_dir: Path) -> None:
         f"communities; key players: {', '.join(p.label for p in found.ranking[:5])}; "
         f"removing {', '.join(plan.removed)} leaves a largest group of {plan.largest:,} "
         f"(see Network; the whole graph for Gephi in {data_dir / 'network.gexf'})")
+
+
+def _patterns(hub: Hub) -> None:
+    """The corridors and payment schemes in what the hub's analysts may see."""
+    console.rule("[bold]Patterns")
+    with console.status("reading routes and scanning payments as the hub's analysts see them…"):
+        with hub.session() as s:
+            records, people = patterns_source.from_hub(s, admin.actor(s, "iom.analyst"),
+                                                       {"patterns": "demo"})
+        found = routes.corridors(routes.journeys(records, people))
+        alerts = payments.scan(patterns_source.transactions(records),
+                               victims=patterns_source.victim_accounts(records))
+    top = sorted(found.corridors, key=lambda c: -c.people)[:3]
+    kinds = Counter(a.typology for a in alerts)
+    console.print(
+        f"{found.journeys:,} journeys in {len(found.corridors):,} corridors; busiest: "
+        + ", ".join(f"{routes.route_label(c.route)} ({c.people})" for c in top)
+        + f"; {len(alerts):,} payment alerts: "
+        + ", ".join(f"{n} {k}" for k, n in kinds.most_common())
+        + " (see Patterns)")
 
 
 def _show_visibility(hub: Hub, users: list[tuple[str, str, list[str]]]) -> None:
