@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from tessera.patterns import payments
@@ -226,3 +227,19 @@ def test_payments_on_one_day_split_a_sum_only_when_alike() -> None:
 def test_rules_refuse_numbers_that_are_not() -> None:
     with pytest.raises(ValueError, match="threshold must be a positive number, got nan"):
         payments.Rules(threshold=float("nan"))
+
+
+def test_read_csv_reads_parquet_with_the_same_checks(tmp_path: Path) -> None:
+    good = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"payer": ["a", "b"], "beneficiary": ["b", "c"],
+                             "amount": [10.5, 9.0],
+                             "time": pa.array([dt.datetime(2024, 1, 2, 10)] * 2,
+                                              pa.timestamp("s"))}), good)
+    tx = payments.read_csv(str(good))
+    assert tx.column("amount").to_pylist() == [10.5, 9.0]
+    assert tx.column("time").to_pylist() == [dt.datetime(2024, 1, 2, 10)] * 2
+    bad = tmp_path / "bad.parquet"
+    pq.write_table(pa.table({"payer": ["a"], "beneficiary": ["b"], "amount": [-1.0],
+                             "time": ["2024-01-01"]}), bad)
+    with pytest.raises(payments.PaymentsError, match=r"row 2, column amount: '-1\.0'"):
+        payments.read_csv(str(bad))

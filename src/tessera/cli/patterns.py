@@ -183,8 +183,8 @@ def payments_command(
     user: UserOpt = None,
     files: FilesArg = None,
     transactions: Annotated[Path | None, typer.Option(
-        help="CSV of transactions with payer, beneficiary, amount and time (optional id, "
-             "currency), instead of the hub.")] = None,
+        help="CSV (or .parquet) of transactions with payer, beneficiary, amount and time "
+             "(optional id, currency, channel), instead of the hub.")] = None,
     payer: Annotated[str, typer.Option(help="The CSV's payer column.")] = "payer",
     beneficiary: Annotated[str, typer.Option(help="The CSV's beneficiary column.")
                            ] = "beneficiary",
@@ -275,8 +275,8 @@ def outliers_command(
     user: UserOpt = None,
     files: FilesArg = None,
     transactions: Annotated[Path | None, typer.Option(
-        help="CSV of transactions (payer, beneficiary, amount, time; optional channel), "
-             "instead of the hub.")] = None,
+        help="CSV (or .parquet) of transactions (payer, beneficiary, amount, time; optional "
+             "channel), instead of the hub.")] = None,
     share: Annotated[float, typer.Option(min=0.0, max=1.0, help="Share of each peer group "
                                          "to report.")] = 0.01,
     seed: Annotated[int, typer.Option(help="Seed of the isolation forest.")] = 0,

@@ -181,7 +181,8 @@ def table(
 
 def read_csv(path: str, *, columns: Mapping[str, str] | None = None) -> pa.Table:
     """Transactions from a CSV with a header naming at least payer, beneficiary, amount and
-    time (id, currency and channel are optional). ``columns`` renames: {"payer":
+    time (id, currency and channel are optional), or from a Parquet file (``.parquet``) with
+    those columns, read and checked the same way. ``columns`` renames: {"payer":
     "sourceNodeId", …}. Time is an ISO date or date and time (with an offset, converted to
     UTC; without, taken as UTC), or a whole number of days since 1970 (a simulator's step, up
     to ``MAX_DAY``). Raises PaymentsError naming the file, the row and the column of the
@@ -190,9 +191,12 @@ def read_csv(path: str, *, columns: Mapping[str, str] | None = None) -> pa.Table
     con = duckdb.connect()
     try:
         try:
-            raw = con.read_csv(path, all_varchar=True, header=True)
+            parquet = path.lower().endswith((".parquet", ".pq"))
+            raw = (con.read_parquet(path) if parquet
+                   else con.read_csv(path, all_varchar=True, header=True))
         except (duckdb.Error, OSError) as err:
-            raise PaymentsError(f"{path}: cannot read as CSV: {err}") from None
+            kind = "Parquet" if path.lower().endswith((".parquet", ".pq")) else "CSV"
+            raise PaymentsError(f"{path}: cannot read as {kind}: {err}") from None
         header = raw.columns
         source = {c: names.get(c, c) for c in (*REQUIRED, *OPTIONAL)}
         missing = [f"{c} (as {source[c]!r})" if source[c] != c else c
@@ -204,7 +208,8 @@ def read_csv(path: str, *, columns: Mapping[str, str] | None = None) -> pa.Table
 
         def col(c: str) -> str:
             quoted = source[c].replace('"', '""')
-            return f'"{quoted}"' if source[c] in header else "NULL"
+            # every value as text, so that a Parquet file is checked as a CSV is
+            return f'CAST("{quoted}" AS VARCHAR)' if source[c] in header else "NULL"
 
         con.execute(f"""CREATE TABLE v AS SELECT row_number() OVER () + 1 AS line,
             {col('id')} AS id, trim({col('payer')}) AS payer,
