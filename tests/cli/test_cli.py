@@ -217,9 +217,15 @@ def test_killed_load_leaves_the_hub_as_it_was(db_url: str, tmp_path: Path) -> No
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    time.sleep(4)  # well into the load, far from its end
-    assert proc.poll() is None, "the load finished before it could be killed"
+    # wait until the load runs its reading workers (the command's start-up time varies with
+    # the machine's load), then a little more: well into the load, far from its end
+    deadline = time.monotonic() + 60
     workers = _children(proc.pid)
+    while not workers and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+        workers = _children(proc.pid)
+    time.sleep(1)
+    assert proc.poll() is None, "the load finished before it could be killed"
     assert workers, "the load of a large file should run reading workers"
     proc.send_signal(signal.SIGKILL)
     proc.wait()

@@ -28,7 +28,6 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from sklearn.ensemble import IsolationForest
 
 from tessera.network.graph import Network
 
@@ -357,6 +356,10 @@ def scan(features: FeatureTable, *, peers: Mapping[str, str] | None = None,
         if not score_mask.any():
             continue
         matrix = _filled(compared, fit_rows)
+        # imported here: scikit-learn takes a second to import, which every `tessera`
+        # command would pay (the CLI loads all its commands) for the one that scores
+        from sklearn.ensemble import IsolationForest
+
         forest = IsolationForest(n_estimators=trees, max_samples=min(256, len(fit_rows)),
                                  random_state=seed)
         forest.fit(matrix[fit_rows])
