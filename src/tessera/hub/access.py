@@ -55,6 +55,18 @@ POLICY: dict[str, frozenset[UserRole]] = {
     "hit.acknowledge": frozenset({R.analyst, R.coordinator}),
     "exchange.manage": frozenset({R.coordinator, R.admin}),
     "exchange.volumes": frozenset({R.analyst, R.coordinator, R.auditor}),
+    # cooperation (tessera.cooperation): each case is read and worked on by its member
+    # agencies only, each request by its two agencies only (checked row by row there)
+    "case.read": frozenset({R.analyst, R.coordinator}),
+    "case.write": frozenset({R.analyst, R.coordinator}),  # open, link, note, task, status
+    "case.team": frozenset({R.coordinator}),  # the lead agency adds or removes members
+    "request.read": frozenset({R.analyst, R.coordinator}),
+    "request.write": frozenset({R.analyst, R.coordinator}),  # draft, send, message, withdraw
+    "request.answer": frozenset({R.coordinator}),  # the requested agency's replies
+    "request.grant": frozenset({R.coordinator}),  # share the named records with the requester
+    "kb.read": ANY_ROLE,
+    "kb.write": frozenset({R.analyst, R.coordinator}),
+    "outcomes.read": frozenset({R.analyst, R.coordinator, R.auditor}),
 }
 # Actions on the whole hub, beyond one agency's view: only users of the convening organisation
 # may take them, with the roles POLICY names. Entities are resolved over every record the hub

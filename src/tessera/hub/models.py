@@ -394,3 +394,203 @@ class HitNotice(Base):
     read_by: Mapped[str | None] = mapped_column(String(64), default=None)
 
     hit: Mapped[Hit] = relationship(lazy="joined")
+
+
+# --- cooperation: cases and joint teams, cross-border requests, the knowledge base ----------
+
+
+class CoopCase(Base):
+    """A case the agencies work on together (``tessera.cooperation.cases``): its lifecycle, its
+    member agencies (more than one makes a joint investigation team), what it links and what
+    happened to it. ``record_ref`` names the lead agency's case record it follows, if any."""
+
+    __tablename__ = "coop_cases"
+    __table_args__ = (Index("ix_coop_cases_lead", "lead_agency_id", "status"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    lead_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    country: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(32))
+    crime_types: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    handling_code: Mapped[str] = mapped_column(String(2), default="H2")
+    record_ref: Mapped[str | None] = mapped_column(String(200), default=None)
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_by: Mapped[str] = mapped_column(String(64))
+
+    lead_agency: Mapped[Agency] = relationship(lazy="joined")
+
+
+class CaseMember(Base):
+    """An agency working on a case: its lead, or a member of its joint team."""
+
+    __tablename__ = "case_members"
+    __table_args__ = (UniqueConstraint("case_id", "agency_id", name="uq_case_members"),
+                      Index("ix_case_members_agency", "agency_id"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("coop_cases.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    role: Mapped[str] = mapped_column(String(16))  # lead or member
+    joined_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    added_by: Mapped[str] = mapped_column(String(64))
+    left_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+
+
+class CaseLink(Base):
+    """What a case links: a record ("AGENCY/ref"), a resolved entity, or a knowledge-base
+    entry (a precedent)."""
+
+    __tablename__ = "case_links"
+    __table_args__ = (UniqueConstraint("case_id", "kind", "target", name="uq_case_links"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("coop_cases.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # record, entity or kb
+    target: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+    added_by: Mapped[str] = mapped_column(String(64))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))  # whose contribution
+    handling_code: Mapped[str] = mapped_column(String(2), default="H2")
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CaseEvent(Base):
+    """One entry of a case's timeline: opened, a status change, a member or link added, a
+    note (with its handling code), a task set or done. Appended, never changed."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_case", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("coop_cases.id"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    username: Mapped[str] = mapped_column(String(64))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    body: Mapped[str] = mapped_column(Text, default="")
+    handling_code: Mapped[str] = mapped_column(String(2), default="H2")
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+
+
+class CaseTask(Base):
+    """A task in a case's workspace, for one of its agencies, with a due date."""
+
+    __tablename__ = "case_tasks"
+    __table_args__ = (Index("ix_case_tasks_case", "case_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("coop_cases.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))  # whose task
+    due: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    done_by: Mapped[str | None] = mapped_column(String(64), default=None)
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+
+
+class CoopRequest(Base):
+    """A cross-border request (``tessera.cooperation.requests``): mutual legal assistance,
+    extradition, asset tracing, freezing or confiscation, information, a hit's follow-up, an
+    invitation to a joint team. From one agency to another, with its legal basis, purpose,
+    priority, deadline and status; the records it names are in ``request_records``."""
+
+    __tablename__ = "coop_requests"
+    __table_args__ = (Index("ix_coop_requests_from", "requesting_agency_id", "status"),
+                      Index("ix_coop_requests_to", "requested_agency_id", "status"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    requesting_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    requested_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    legal_basis: Mapped[str] = mapped_column(String(300), default="")
+    kb_entry_id: Mapped[int | None] = mapped_column(ForeignKey("kb_entries.id"), default=None)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("coop_cases.id"), default=None)
+    hit_id: Mapped[int | None] = mapped_column(ForeignKey("hits.id"), default=None)
+    purpose: Mapped[str] = mapped_column(Text)
+    priority: Mapped[str] = mapped_column(String(16), default="normal")
+    deadline: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    status: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                               default=None)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                           default=None)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    requesting_agency: Mapped[Agency] = relationship(foreign_keys=[requesting_agency_id],
+                                                     lazy="joined")
+    requested_agency: Mapped[Agency] = relationship(foreign_keys=[requested_agency_id],
+                                                    lazy="joined")
+
+
+class RequestRecord(Base):
+    """A record a request names ("AGENCY/ref", the requested agency's); granted when the
+    requested agency shares exactly it with exactly the requester."""
+
+    __tablename__ = "request_records"
+    __table_args__ = (UniqueConstraint("request_id", "record_key", name="uq_request_records"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("coop_requests.id"))
+    record_key: Mapped[str] = mapped_column(String(200))
+    granted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    granted_by: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class RequestEvent(Base):
+    """One entry of a request's history: its creation, each change of status, each message
+    (with its handling code and an attachment, if any), each grant. Appended, never
+    changed."""
+
+    __tablename__ = "request_events"
+    __table_args__ = (Index("ix_request_events_request", "request_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("coop_requests.id"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    username: Mapped[str] = mapped_column(String(64))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    kind: Mapped[str] = mapped_column(String(32))  # created, status, message, grant
+    status_from: Mapped[str | None] = mapped_column(String(32), default=None)
+    status_to: Mapped[str | None] = mapped_column(String(32), default=None)
+    body: Mapped[str] = mapped_column(Text, default="")
+    handling_code: Mapped[str] = mapped_column(String(2), default="H2")
+    attachment_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+
+
+class KbEntry(Base):
+    """A knowledge-base entry (``tessera.cooperation.kb``): case law, a model statute, a
+    treaty, a request template, a playbook or a lesson learned, tagged for search. Searched
+    with SQLite's FTS5 (table ``kb_search``) or PostgreSQL's full-text search (column
+    ``search``, not mapped here: the database keeps it)."""
+
+    __tablename__ = "kb_entries"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    countries: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    crime_types: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    legal_issues: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    source: Mapped[str] = mapped_column(String(500), default="")  # citation or address
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
