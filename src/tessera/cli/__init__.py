@@ -13,6 +13,7 @@ from tessera.cli import (
     network,
     patterns,
     pprl,
+    request,
     standard,
     synth,
     web,
@@ -43,6 +44,7 @@ app.command("match")(pprl.match)
 app.add_typer(exchange.app, name="exchange")
 app.add_typer(network.app, name="network")
 app.add_typer(patterns.app, name="patterns")
+app.add_typer(request.app, name="request")
 
 
 def main() -> None:
