@@ -126,14 +126,15 @@ def test_each_move_is_the_named_sides_and_answers_need_a_coordinator(held: World
     with pytest.raises(NotFound):  # the draft is not yet DE-FIU's to see
         move(held, "de_co", code, "sent")
     move(held, "ua_sub", code, "sent")
-    with pytest.raises(RequestError, match="only the requested agency"):
+    with pytest.raises(requests.WrongSide, match="only the requested agency"):
         move(held, "ua_sub", code, "acknowledged")
     with pytest.raises(access.Forbidden):  # an analyst of the requested agency
         move(held, "de_an", code, "acknowledged")
     assert [o for _, o, _ in audited(held, "de_an", "request.answer")] == ["refused"]
     move(held, "de_co", code, "acknowledged")
-    with pytest.raises(RequestError, match="only the requesting agency"):
+    with pytest.raises(requests.WrongSide, match="only the requesting agency"):
         move(held, "de_co", code, "withdrawn")
+    assert [o for _, o, _ in audited(held, "de_co", "request.write")] == ["refused"]
     assert move(held, "ua_sub", code, "withdrawn").status == "withdrawn"
 
 
@@ -163,7 +164,7 @@ def test_only_named_current_consented_records_are_granted(held: World) -> None:
                         ("DE-FIU/NOPE", "no current record")):
         with pytest.raises(RequestError, match=reason):
             act(held, "de_co", lambda s, a, k=key: requests.grant(s, a, code, [k]))
-    with pytest.raises(RequestError, match="only the agency asked grants"):
+    with pytest.raises(requests.WrongSide, match="only the agency asked grants"):
         act(held, "ua_sub", lambda s, a: requests.grant(s, a, code, ["DE-FIU/X1"]))
     view = act(held, "de_co", lambda s, a: requests.grant(s, a, code, ["DE-FIU/X1"]))
     assert dict(view.records) == {"DE-FIU/NOPE": False, "DE-FIU/V1": False,

@@ -79,6 +79,14 @@ class RequestError(ValueError):
     """A request that cannot be made or moved as asked: says what and why."""
 
 
+class WrongSide(access.Refusal, PermissionError):
+    """A party to a request doing what only the other party does (a requester answering its
+    own request, the agency asked withdrawing it): refused, and audited as such."""
+
+    def __init__(self, actor: Actor, action: str, code: str, message: str) -> None:
+        super().__init__(actor, action, f"request:{code}", message)
+
+
 @dataclass(frozen=True, slots=True)
 class EventView:
     at: dt.datetime
@@ -350,10 +358,10 @@ def move(session: Session, actor: Actor, code: str, status: str, note: str = "")
     allowed_side = TRANSITIONS.get((request.status, status))
     if allowed_side is None:
         raise RequestError(f"request {code} cannot go from {request.status} to {status}")
+    action = "request.answer" if allowed_side == REQUESTED else "request.write"
     if allowed_side != side:
-        raise RequestError(f"request {code}: only the {allowed_side} agency moves it from "
-                           f"{request.status} to {status}")
-    action = "request.answer" if side == REQUESTED else "request.write"
+        raise WrongSide(actor, action, code, f"request {code}: only the {allowed_side} "
+                        f"agency moves it from {request.status} to {status}")
     access.authorize(session, actor, action, f"request:{code}",
                      {"from": request.status, "to": status})
     now = utcnow()
@@ -401,12 +409,13 @@ def grant(session: Session, actor: Actor, code: str, records: list[str] | None =
     requested agency's coordinators grant, once the request is acknowledged."""
     request = _find(session, actor, code, "request.read")
     if _side(actor, request) != REQUESTED:
-        raise RequestError(f"request {code}: only the agency asked grants its records")
+        raise WrongSide(actor, "request.grant", code,
+                        f"request {code}: only the agency asked grants its records")
+    access.authorize(session, actor, "request.grant", f"request:{code}",
+                     {"records": records})
     if request.status not in GRANTABLE:
         raise RequestError(f"request {code} is {request.status}: records are granted once "
                            "it is acknowledged")
-    access.authorize(session, actor, "request.grant", f"request:{code}",
-                     {"records": records})
     named = {r.record_key: r for r in session.scalars(
         select(RequestRecord).where(RequestRecord.request_id == request.id))}
     chosen = list(dict.fromkeys(records)) if records else sorted(named)
@@ -451,8 +460,8 @@ def granted_records(session: Session, actor: Actor, code: str) -> list[tuple[str
     request's purpose."""
     request = _find(session, actor, code, "request.read")
     if _side(actor, request) != REQUESTING:
-        raise RequestError(f"request {code}: its granted records are for the requesting "
-                           "agency; yours are yours to read already")
+        raise WrongSide(actor, "request.read", code, f"request {code}: its granted records "
+                        "are for the requesting agency; yours are yours to read already")
     keys = session.scalars(select(RequestRecord.record_key).where(
         RequestRecord.request_id == request.id, RequestRecord.granted_at.is_not(None))
         .order_by(RequestRecord.record_key)).all()
