@@ -3,6 +3,8 @@ report follows."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from tessera.patterns import gaps, routes
@@ -78,3 +80,55 @@ def test_a_country_on_many_routes_is_silent_when_its_agencies_recorded_few_of_th
     assert [(g.subject, g.figures["people"]) for g in silent] == [("DE", 10), ("PL", 10)]
     assert "recorded 0 of them" in silent[0].reason
     assert gaps.silent_countries(journeys, {AGENCY: "UA"}, min_people=11) == []
+
+
+@dataclass(frozen=True)
+class SeenHit:
+    id: int
+    ref: str
+    other_agency: str
+    other_ref: str
+    found_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Asked:
+    code: str
+    kind: str
+    requesting_agency: str
+    requested_agency: str
+    deadline: dt.date | None
+    status: str
+    hit: int | None = None
+
+    def overdue(self, today: dt.date) -> bool:
+        return (self.deadline is not None and self.deadline < today
+                and self.status in ("sent", "acknowledged", "in_progress"))
+
+
+TODAY = dt.date(2026, 12, 1)
+
+
+def test_a_hit_is_unfollowed_until_a_follow_up_cites_it_or_while_it_is_fresh() -> None:
+    old = SeenHit(7, "P1", "DE-FIU", "X5", dt.datetime(2026, 10, 1, tzinfo=dt.UTC))
+    fresh = SeenHit(8, "P2", "MD-NGO", "P9", dt.datetime(2026, 11, 25, tzinfo=dt.UTC))
+    (gap,) = gaps.unfollowed_hits([old, fresh], [], TODAY)
+    assert (gap.subject, gap.figures["days"]) == ("hit 7", 61)
+    assert "DE-FIU's X5" in gap.reason
+    cited = Asked("REQ-UA-POL-2026-0001", "hit_follow_up", "UA-POL", "DE-FIU", None, "sent",
+                  hit=7)
+    assert gaps.unfollowed_hits([old, fresh], [cited], TODAY) == []
+    other = Asked("REQ-UA-POL-2026-0002", "information", "UA-POL", "DE-FIU", None, "sent")
+    assert len(gaps.unfollowed_hits([old], [other], TODAY)) == 1  # only a follow-up counts
+
+
+def test_requests_past_their_deadline_still_awaited_are_overdue_most_late_first() -> None:
+    asked = [
+        Asked("R1", "extradition", "UA-POL", "DE-POL", dt.date(2026, 11, 20), "acknowledged"),
+        Asked("R2", "information", "DE-FIU", "UA-POL", dt.date(2026, 10, 1), "sent"),
+        Asked("R3", "information", "UA-POL", "DE-FIU", dt.date(2026, 10, 1), "answered"),
+        Asked("R4", "information", "UA-POL", "DE-FIU", dt.date(2026, 12, 5), "sent"),
+    ]
+    found = gaps.overdue_requests(asked, TODAY)
+    assert [(g.subject, g.figures["days_late"]) for g in found] == [("R2", 61), ("R1", 11)]
+    assert "still acknowledged" in found[1].reason

@@ -3,6 +3,7 @@ typologies — from the hub (``--user``, audited) or from plain files."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
@@ -313,14 +314,20 @@ def gaps_command(
     out: Annotated[Path | None, typer.Option(help="CSV of every gap.")] = None,
 ) -> None:
     """Systemic gaps: countries often on routes whose agencies rarely report; victims in no
-    investigated case; corridors with victims but no financial reports."""
+    investigated case; corridors with no financial report; and, on the hub, your agency's
+    hits with no follow-up request and its requests past their deadline."""
     _out_file(out)
     found, people = _records(user, files, {"patterns": "gaps"}, resolve)
+    followed: list[gaps.Gap] = []
     if files:
         countries = {a: c for a in {a for a, _ in found} if (c := source.file_country(a))}
     else:
         with errors_as_messages(), open_hub().session() as session:
             countries = source.agency_countries(session)
+            found_hits, asked = source.follow_ups(session, admin.actor(session, user or ""))
+            today = dt.date.today()
+            followed = [*gaps.unfollowed_hits(found_hits, asked, today),
+                        *gaps.overdue_requests(asked, today)]
     with errors_as_messages():
         journeys = routes.journeys(found, people)
         found_gaps = [
@@ -328,14 +335,16 @@ def gaps_command(
             *gaps.uninvestigated_victims(found, people),
             *gaps.corridors_without_money(journeys, found, people,
                                           min_people=max(3, min_people // 3)),
+            *followed,
         ]
     for kind in gaps.KINDS:
         these = [g for g in found_gaps if g.kind == kind]
         console.print(f"[bold]{kind.replace('_', ' ')}[/bold]: {len(these):,}")
         for gap in these[:top]:
             console.print(f"  • {gap.reason}", markup=False, highlight=False)
-    console.print("not yet reported: hits with no follow-up request, and requests unanswered "
-                  "past their deadline (they need request tracking)")
+    if files:
+        console.print("hits and requests are the hub's: unfollowed hits and overdue requests "
+                      "are reported with --user")
     if out is not None:
         n = write_csv(out, ("kind", "subject", "figures", "reason"),
                       [g.row() for g in found_gaps])

@@ -7,8 +7,13 @@
 - **corridors without money**: corridors with victims where no one on them, nor anyone tied
   to them (recruiter, exploiter, transporter), holds an account that a transaction names.
 
-Hits with no follow-up request and requests unanswered past their deadline need the request
-tracking of issue 8; they are not reported yet.
+- **unfollowed hits**: hits of hit/no-hit matching on the agency's records, found more than
+  ``days`` ago, that no follow-up request of the agency cites;
+- **overdue requests**: the agency's requests, sent or received, past their deadline and
+  still awaiting an answer.
+
+The last two read the hub's hits and requests (``tessera.patterns.source.follow_ups``), not
+records: they are the agency's own view of its cooperation.
 
 Each gap carries its figures and says in words what is missing, so a coordinator can take it
 to the agency concerned.
@@ -16,17 +21,19 @@ to the agency concerned.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from tessera.network.graph import ACTORS, build
 from tessera.patterns.routes import Journey, route_label
 from tessera.standard.codes import CaseStatus
 from tessera.standard.records import Case, Person, Record
 
-KINDS = ("silent_country", "uninvestigated_victim", "corridor_without_money")
+KINDS = ("silent_country", "uninvestigated_victim", "corridor_without_money",
+         "unfollowed_hit", "overdue_request")
 INVESTIGATED = frozenset({CaseStatus.under_investigation, CaseStatus.prosecution,
                           CaseStatus.adjudicated, CaseStatus.follow_up})
 # The ties from a person to the people around them in the trade (network.graph's kinds).
@@ -138,3 +145,73 @@ def corridors_without_money(journeys: Sequence[Journey], records: Iterable[tuple
                             f"{len(near - nodes)} people who recruited, moved or exploited "
                             f"them: no financial reports follow this corridor"))
     return sorted(gaps, key=lambda g: (-g.figures["people"], g.subject))
+
+
+class HitLike(Protocol):
+    """What a gap needs of a hit (``tessera.hub.hits.HitView`` has it)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def ref(self) -> str: ...
+    @property
+    def other_agency(self) -> str: ...
+    @property
+    def other_ref(self) -> str: ...
+    @property
+    def found_at(self) -> dt.datetime: ...
+
+
+class RequestLike(Protocol):
+    """What a gap needs of a request (``tessera.cooperation.requests.RequestView`` has it)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def requesting_agency(self) -> str: ...
+    @property
+    def requested_agency(self) -> str: ...
+    @property
+    def deadline(self) -> dt.date | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def hit(self) -> int | None: ...
+
+    def overdue(self, today: dt.date) -> bool: ...
+
+
+def unfollowed_hits(hits: Iterable[HitLike], requests: Iterable[RequestLike], today: dt.date,
+                    *, days: int = 14) -> list[Gap]:
+    """Hits found more than ``days`` before ``today`` that no follow-up request among
+    ``requests`` cites, oldest first."""
+    followed = {r.hit for r in requests if r.kind == "hit_follow_up" and r.hit is not None}
+    gaps = []
+    for h in sorted(hits, key=lambda h: (h.found_at, h.id)):
+        waited = (today - h.found_at.date()).days
+        if h.id not in followed and waited > days:
+            gaps.append(Gap("unfollowed_hit", f"hit {h.id}",
+                            {"days": waited, "record": h.ref,
+                             "other": f"{h.other_agency}/{h.other_ref}"},
+                            f"hit {h.id}: your record {h.ref} matched {h.other_agency}'s "
+                            f"{h.other_ref} {waited} days ago, and no follow-up request "
+                            "cites it"))
+    return gaps
+
+
+def overdue_requests(requests: Iterable[RequestLike], today: dt.date) -> list[Gap]:
+    """Requests past their deadline on ``today`` and still awaiting an answer, most overdue
+    first."""
+    late = sorted(((r.deadline, r) for r in requests
+                   if r.overdue(today) and r.deadline is not None), key=lambda x: (x[0], x[1].code))
+    return [
+        Gap("overdue_request", r.code,
+            {"days_late": (today - deadline).days, "status": r.status,
+             "from": r.requesting_agency, "to": r.requested_agency},
+            f"{r.code} ({r.kind}) from {r.requesting_agency} to {r.requested_agency} is "
+            f"{(today - deadline).days} days past its deadline ({deadline}), still "
+            f"{r.status.replace('_', ' ')}")
+        for deadline, r in late
+    ]

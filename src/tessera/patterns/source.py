@@ -22,7 +22,8 @@ import pyarrow as pa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tessera.hub import access, entities
+from tessera.cooperation import requests
+from tessera.hub import access, entities, hits
 from tessera.hub.access import Actor
 from tessera.hub.models import Agency
 from tessera.ingest.mapping import ReadError
@@ -65,6 +66,17 @@ def audit_kept(session: Session, actor: Actor, entity_records: int,
     if access.allowed(actor, "entity.read"):
         access.authorize(session, actor, "entity.read", f"entities:{PURPOSE}",
                          {"records": entity_records, "kept": True})
+
+
+def follow_ups(session: Session, actor: Actor
+               ) -> tuple[list[hits.HitView], list[requests.RequestView]]:
+    """The hits of the actor's agency's records and its requests, sent and received (each
+    read audited; none of a kind the actor may not read), for the gaps of cooperation."""
+    found = hits.agency_hits(session, actor, PURPOSE) if access.allowed(
+        actor, "hit.read") else []
+    asked = requests.listing(session, actor, limit=1000) if access.allowed(
+        actor, "request.read") else []
+    return found, asked
 
 
 def from_files(paths: Iterable[Path]) -> Records:

@@ -317,7 +317,7 @@ def patterns_page(request: Request, caller: PageCaller, state: StateDep,
         picture=flows(corridors.corridors), alerts=[AlertPublic.of(a) for a in alerts],
         counts=dict(Counter(a.typology for a in alerts).most_common()),
         risky=len(ranked), risk=[RiskPublic.of(r) for r in ranked[:15]],
-        gaps=found.systemic_gaps(),
+        gaps=[*found.systemic_gaps(), *patterns.cooperation_gaps(state.hub, caller.actor)],
     )
 
 

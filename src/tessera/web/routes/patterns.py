@@ -8,6 +8,7 @@ resolved entities change; each read is audited all the same, a kept one too.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -120,6 +121,15 @@ def found_for(hub: Hub, actor: Actor, cache: PatternsCache, asked: dict[str, Any
         return entry
 
 
+def cooperation_gaps(hub: Hub, actor: Actor) -> list[gaps.Gap]:
+    """The agency's hits with no follow-up and its overdue requests: read each time (they
+    change without the records changing), and audited as reads of hits and requests."""
+    with hub.session() as session:
+        found_hits, asked = source.follow_ups(session, actor)
+    today = dt.datetime.now(dt.UTC).date()
+    return [*gaps.unfollowed_hits(found_hits, asked, today), *gaps.overdue_requests(asked, today)]
+
+
 async def patterns_cache(request: Request) -> PatternsCache:
     cache: PatternsCache = request.app.state.patterns
     return cache
@@ -195,6 +205,8 @@ def patterns_risk(
 @router.get("/patterns/gaps", response_model=list[GapPublic], operation_id="patterns_gaps")
 def patterns_gaps(actor: ActorDep, state: StateDep, cache: CacheDep) -> list[GapPublic]:
     """Systemic gaps in the records you may see: countries often on routes whose agencies
-    rarely report, victims in no investigated case, corridors no financial report follows."""
+    rarely report, victims in no investigated case, corridors no financial report follows;
+    and your agency's hits with no follow-up request and requests past their deadline."""
+    found = found_for(state.hub, actor, cache, {"patterns": "gaps"}).systemic_gaps()
     return [GapPublic(kind=g.kind, subject=g.subject, figures=g.figures, reason=g.reason)
-            for g in found_for(state.hub, actor, cache, {"patterns": "gaps"}).systemic_gaps()]
+            for g in [*found, *cooperation_gaps(state.hub, actor)]]
