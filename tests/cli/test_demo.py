@@ -15,6 +15,7 @@ from tessera.hub.db import Hub
 from tessera.hub.models import (
     Agency,
     AuditEntry,
+    CoopRequest,
     EncodedRecord,
     Hit,
     StoredRecord,
@@ -63,6 +64,12 @@ def test_demo_builds_a_hub_from_a_scenario(tmp_path: Path) -> None:
     with hub.session() as s:
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "patterns.read", AuditEntry.username == "iom.analyst"))
+    # requests between the agencies: hit follow-ups answered, legal assistance sent
+    opened = re.search(r"(\d+)\s+requests\s+opened", result.output)
+    assert opened and int(opened[1]) > 0
+    with hub.session() as s:
+        statuses = set(s.scalars(select(CoopRequest.status)))
+        assert "sent" in statuses and statuses & {"answered", "refused"}
 
 
 def test_demo_refuses_to_empty_a_directory_that_is_not_a_demo(tmp_path: Path) -> None:

@@ -65,7 +65,7 @@ def errors_as_messages() -> Iterator[None]:
         fail(f"refused: {exc}")
     except (AdminError, NotFound, ValueError) as exc:
         fail(str(exc))
+    except Refusal as exc:  # before OSError: some refusals are PermissionErrors too
+        fail(f"refused: {exc}")
     except OSError as exc:  # a file that cannot be read or written: say which and why
         fail(f"{exc.filename or ''}: {exc.strerror or exc}" if exc.filename else str(exc))
-    except Refusal as exc:
-        fail(f"refused: {exc}")

@@ -10,6 +10,7 @@ later capability adds itself here.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -18,12 +19,15 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from sqlalchemy import select
 
 from tessera.cli.common import console, fail
 from tessera.cli.web import run_server
 from tessera.config import Settings
-from tessera.hub import access, admin, audit, exchanges, records
+from tessera.cooperation import requests
+from tessera.hub import access, admin, audit, exchanges, hits, records
 from tessera.hub.db import Hub, upgrade
+from tessera.hub.models import Agency
 from tessera.ingest.load import load_file
 from tessera.ingest.report import render_table
 from tessera.linkage.evaluate import agency_person_rows
@@ -85,7 +89,8 @@ def _register(hub: Hub, manifest: dict[str, Any]) -> list[tuple[str, str, list[s
                 scope=SCOPES[agency["kind"]],
                 partners=police if agency["kind"] == "ngo" else same_country,
             )
-            users.append((agency["code"].lower(), agency["code"], ["submitter", "analyst"]))
+            users.append((agency["code"].lower(), agency["code"],
+                          ["submitter", "analyst", "coordinator"]))
         code, name, country = CONVENER
         admin.create_agency(
             s, "demo", code=code, name=name, country=country, kind="international_organisation",
@@ -174,6 +179,7 @@ def demo(
     _exchange(hub, cfg, scenario, data_dir)
     _network(hub, data_dir)
     _patterns(hub)
+    _requests(hub)
     with hub.session() as s:
         check = audit.verify(s)
     console.rule("[bold]Audit")
@@ -237,6 +243,55 @@ def _network(hub: Hub, data_dir: Path) -> None:
         f"communities; key players: {', '.join(p.label for p in found.ranking[:5])}; "
         f"removing {', '.join(plan.removed)} leaves a largest group of {plan.largest:,} "
         f"(see Network; the whole graph for Gephi in {data_dir / 'network.gexf'})")
+
+
+def _requests(hub: Hub) -> None:
+    """Each NGO follows up its first hits with the agency holding the other record, which
+    acknowledges, grants what consent allows and answers; each destination's police asks
+    the police of each origin it shares a case with for mutual legal assistance."""
+    console.rule("[bold]Requests")
+    made = granted = 0
+    today = dt.date.today()
+    with hub.session() as s:
+        ngos = list(s.scalars(select(Agency).where(Agency.kind == "ngo")))
+        for ngo in ngos:
+            actor = admin.actor(s, ngo.code.lower())
+            for hit in hits.hits_for(s, actor, limit=2):
+                asked = requests.create(
+                    s, actor, kind="hit_follow_up", hit=hit.id, priority="high",
+                    purpose=f"Support of the victim {hit.ref} we assist: what is known of "
+                            "them, to plan their protection",
+                    legal_basis="Council of Europe Convention on Action against Trafficking "
+                                "in Human Beings (2005), art. 10 and 12",
+                    deadline=today + dt.timedelta(days=30))
+                requests.move(s, actor, asked.code, "sent")
+                other = admin.actor(s, asked.requested_agency.lower())
+                requests.move(s, other, asked.code, "acknowledged")
+                try:
+                    requests.grant(s, other, asked.code)
+                    granted += 1
+                    requests.move(s, other, asked.code, "answered", "record granted")
+                except requests.RequestError as refused:  # consent, or a record since gone
+                    requests.move(s, other, asked.code, "refused", str(refused))
+                made += 1
+        police = {a.country: a for a in s.scalars(select(Agency).where(Agency.kind == "police"))}
+        for country, asking in sorted(police.items()):
+            for origin, asked_of in sorted(police.items()):
+                if origin == country:
+                    continue
+                actor = admin.actor(s, asking.code.lower())
+                code = requests.create(
+                    s, actor, kind="mutual_legal_assistance", to_agency=asked_of.code,
+                    purpose=f"Statements of the victims from {origin} identified in "
+                            f"{country} and the recruiters' records",
+                    legal_basis="European Convention on Mutual Assistance in Criminal "
+                                "Matters (1959)", deadline=today + dt.timedelta(days=60)).code
+                requests.move(s, actor, code, "sent")
+                made += 1
+                break  # one each: enough to show, not a flood
+    console.print(f"{made} requests opened ({granted} hit follow-ups granted by the agency "
+                  "asked; mutual legal assistance requests sent between police forces); see "
+                  "`tessera request list --user <agency>`")
 
 
 def _patterns(hub: Hub) -> None:

@@ -158,7 +158,8 @@ def _side(actor: Actor, request: CoopRequest) -> str:
     return REQUESTING if request.requesting_agency_id == actor.agency_id else REQUESTED
 
 
-def _view(session: Session, request: CoopRequest) -> RequestView:
+def view_of(session: Session, request: CoopRequest) -> RequestView:
+    """A request as its parties see it (no permission check: the callers make it)."""
     events = session.scalars(select(RequestEvent).where(RequestEvent.request_id == request.id)
                              .order_by(RequestEvent.id)).all()
     records = session.execute(select(RequestRecord.record_key, RequestRecord.granted_at)
@@ -193,7 +194,7 @@ def get(session: Session, actor: Actor, code: str) -> RequestView:
     """One request the actor's agency is a party to, with its records and history."""
     request = _find(session, actor, code, "request.read")
     access.authorize(session, actor, "request.read", f"request:{code}")
-    return _view(session, request)
+    return view_of(session, request)
 
 
 def attachment(session: Session, actor: Actor, code: str, event: int) -> tuple[str, bytes]:
@@ -234,7 +235,7 @@ def listing(session: Session, actor: Actor, *, box: str = "all", status: str | N
                            .limit(max(1, min(limit, 1000)))).all()
     access.authorize(session, actor, "request.read", "requests",
                      {"box": box, "status": status, "codes": [r.code for r in rows]})
-    return [_view(session, r) for r in rows]
+    return [view_of(session, r) for r in rows]
 
 
 # --- making and moving ------------------------------------------------------------------------
@@ -345,7 +346,7 @@ def create(
                      {"kind": kind, "to": target.code, "records": named, "hit": hit})
     session.flush()
     session.refresh(request)
-    return _view(session, request)
+    return view_of(session, request)
 
 
 def move(session: Session, actor: Actor, code: str, status: str, note: str = "") -> RequestView:
@@ -375,7 +376,7 @@ def move(session: Session, actor: Actor, code: str, status: str, note: str = "")
         request.answered_at = now  # the first reply: what response times measure
     _event(session, actor, request, "status", status_from=before, status_to=status, body=note)
     session.flush()
-    return _view(session, request)
+    return view_of(session, request)
 
 
 def message(session: Session, actor: Actor, code: str, body: str, *,
@@ -399,7 +400,7 @@ def message(session: Session, actor: Actor, code: str, body: str, *,
            handling_code=_handling(handling_code), attachment=attachment)
     request.updated_at = utcnow()
     session.flush()
-    return _view(session, request)
+    return view_of(session, request)
 
 
 def grant(session: Session, actor: Actor, code: str, records: list[str] | None = None
@@ -441,7 +442,7 @@ def grant(session: Session, actor: Actor, code: str, records: list[str] | None =
     _event(session, actor, request, "grant", body=", ".join(chosen))
     request.updated_at = now
     session.flush()
-    return _view(session, request)
+    return view_of(session, request)
 
 
 def _consent_forbids(row: StoredRecord) -> bool:
