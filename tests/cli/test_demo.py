@@ -68,8 +68,8 @@ def test_demo_builds_a_hub_from_a_scenario(tmp_path: Path) -> None:
     opened = re.search(r"(\d+)\s+requests\s+opened", result.output)
     assert opened and int(opened[1]) > 0
     with hub.session() as s:
-        statuses = set(s.scalars(select(CoopRequest.status)))
-        assert "sent" in statuses and statuses & {"answered", "refused"}
+        moved = set(s.scalars(select(CoopRequest.status)))
+        assert "sent" in moved and moved & {"answered", "refused"}
 
 
 def test_demo_refuses_to_empty_a_directory_that_is_not_a_demo(tmp_path: Path) -> None:

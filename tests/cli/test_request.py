@@ -3,6 +3,7 @@ command line; refusals in one line."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -70,3 +71,24 @@ def test_refusals_are_one_line_naming_the_reason(cli: CliRunner) -> None:
     err = run(cli, "new", "--user", "olena", "--kind", "gossip", "--to", "DE-FIU",
               "--purpose", "nothing much at all", code=1)
     assert "unknown kind of request 'gossip'" in err
+
+
+def test_outcomes_count_the_requests_and_write_their_figures(cli: CliRunner,
+                                                             tmp_path: Path) -> None:
+    out = run(cli, "new", "--user", "olena", "--kind", "information", "--to", "DE-FIU",
+              "--purpose", "Who holds account X1, for case 17", "--deadline", "2099-01-31")
+    code = out.split()[1].rstrip(":")
+    run(cli, "move", code, "sent", "--user", "olena")
+    run(cli, "move", code, "acknowledged", "--user", "dora")
+    run(cli, "move", code, "answered", "--user", "dora")
+    table = tmp_path / "outcomes.csv"
+    result = cli.invoke(app, ["outcomes", "--user", "dora", "--by", "agency", "--out",
+                              str(table)])
+    assert result.exit_code == 0, result.output
+    with table.open(encoding="utf-8") as fh:
+        rows = {r["group"]: r for r in csv.DictReader(fh)}
+    assert (rows["DE-FIU"]["requests_received"], rows["DE-FIU"]["requests_answered"],
+            rows["DE-FIU"]["answered_in_time"]) == ("1", "1", "1.0")
+    assert rows["UA-POL"]["requests_sent"] == "1"
+    bad = cli.invoke(app, ["outcomes", "--user", "dora", "--by", "planet"])
+    assert bad.exit_code == 1 and "group by one of" in bad.stderr

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tessera.config import Settings
+from tessera.cooperation import cases, requests
 from tessera.hub import admin, exchanges, records
 from tessera.hub.records import Incoming
 from tessera.linkage import exchange as matching
@@ -95,3 +96,34 @@ def tx(web: Web) -> str:
                              ("io_sub", "IOM")):
         matching.upload(hub, username, "tx", encoded(agency))
     return "tx"
+
+
+@pytest.fixture
+def sent_request(web: Web) -> str:
+    """A request from UA-POL (ua_sub) to DE-FIU, sent, with a message carrying a file (entry
+    3 of its history); and FR-POL, an agency without users, for requests to be sent to by
+    anyone the authorisation matrix tries."""
+    with web.world.hub.session() as s:
+        admin.create_agency(s, "test", code="FR-POL", name="Police nationale", country="FR",
+                            kind="police")
+        ua = admin.actor(s, "ua_sub")
+        code = requests.create(s, ua, kind="information", to_agency="DE-FIU",
+                               purpose="Who holds account X1, for case 17").code
+        requests.move(s, ua, code, "sent")
+        requests.message(s, ua, code, "the statement", attachment=("s.txt", b"statement"))
+    return code
+
+
+@pytest.fixture
+def joint_case(web: Web) -> tuple[str, int]:
+    """A case opened by UA-POL (ua_sub), with MD-NGO on its joint team (added by ua_coord,
+    UA-POL's coordinator), and a task for UA-POL: its code and the task's id."""
+    with web.world.hub.session() as s:
+        admin.create_user(s, "test", username="ua_coord", agency_code="UA-POL",
+                          roles=["coordinator"])
+        ua = admin.actor(s, "ua_sub")
+        code = cases.open_case(s, ua, title="Odesa recruiters", country="UA",
+                               crime_types=["trafficking_labour"]).code
+        cases.add_member(s, admin.actor(s, "ua_coord"), code, "MD-NGO")
+        task = cases.add_task(s, ua, code, "interview the witness").id
+    return code, task

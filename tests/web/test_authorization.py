@@ -16,6 +16,7 @@ from tests.web.conftest import Web
 CSV = ("people.csv", "record_type,ref,name\nperson,Z1,Zoya Lys\n", "text/csv")
 ENCODINGS = ("ua-pol.jsonl", encoded("UA-POL"), "application/x-ndjson")
 MEMBERS = {"ua_sub", "md_an", "de_an", "io_an"}  # analysts and submitters of each agency
+EVERYONE = {"ua_sub", "ua_aud", "md_an", "de_an", "io_an", "root"}
 
 # (method, path, request keywords, the users who may call it; every other user must be refused)
 OPERATIONS: list[tuple[str, str, dict[str, Any], set[str]]] = [
@@ -63,6 +64,46 @@ OPERATIONS: list[tuple[str, str, dict[str, Any], set[str]]] = [
     ("GET", "/api/v1/patterns/payments", {}, MEMBERS),
     ("GET", "/api/v1/patterns/risk", {}, MEMBERS),
     ("GET", "/api/v1/patterns/gaps", {}, MEMBERS),
+    # requests: its two agencies only; moves and grants by the side the lifecycle names
+    ("GET", "/api/v1/requests", {}, MEMBERS),
+    ("POST", "/api/v1/requests", {"json": {"kind": "information", "to_agency": "FR-POL",
+                                           "purpose": "Who holds account X1, case 17"}},
+     MEMBERS),
+    ("GET", "/api/v1/requests/{request}", {}, {"ua_sub", "de_an"}),
+    ("POST", "/api/v1/requests/{request}/status", {"json": {"status": "withdrawn"}},
+     {"ua_sub"}),
+    ("POST", "/api/v1/requests/{request}/messages", {"json": {"body": "any news?"}},
+     {"ua_sub", "de_an"}),
+    ("POST", "/api/v1/requests/{request}/attachments",
+     {"files": {"file": ("note.txt", "a note", "text/plain")}}, {"ua_sub", "de_an"}),
+    ("GET", "/api/v1/requests/{request}/attachments/{entry}", {}, {"ua_sub", "de_an"}),
+    # DE-FIU's coordinators grant (de_an is an analyst), and only once it is acknowledged
+    ("POST", "/api/v1/requests/{request}/grants", {"json": {}}, set()),
+    ("GET", "/api/v1/requests/{request}/records", {}, {"ua_sub"}),
+    ("GET", "/api/v1/outcomes", {}, MEMBERS | {"ua_aud"}),
+    # cases: its current member agencies only (UA-POL leads, MD-NGO is on the team); the team
+    # is managed by the lead's coordinators (none among these users), the status by the lead
+    ("GET", "/api/v1/cases", {}, MEMBERS),
+    ("POST", "/api/v1/cases", {"json": {"title": "Kharkiv drivers", "country": "UA"}}, MEMBERS),
+    ("GET", "/api/v1/cases/{case}", {}, {"ua_sub", "md_an"}),
+    ("POST", "/api/v1/cases/{case}/status", {"json": {"status": "under_investigation"}},
+     {"ua_sub"}),
+    ("POST", "/api/v1/cases/{case}/members", {"json": {"agency": "DE-FIU"}}, set()),
+    ("DELETE", "/api/v1/cases/{case}/members/{agency}", {}, set()),
+    # UA-P1 is UA-POL's own: MD-NGO may not link it
+    ("POST", "/api/v1/cases/{case}/links", {"json": {"kind": "record", "target": "UA-POL/UA-P1"}},
+     {"ua_sub"}),
+    ("POST", "/api/v1/cases/{case}/notes", {"json": {"body": "called the hotline"}},
+     {"ua_sub", "md_an"}),
+    ("POST", "/api/v1/cases/{case}/tasks", {"json": {"title": "trace the van"}},
+     {"ua_sub", "md_an"}),
+    # the task is UA-POL's: its users (or the lead's) mark it done
+    ("POST", "/api/v1/cases/{case}/tasks/{task_id}/done", {}, {"ua_sub"}),
+    # the knowledge base: every user reads it, analysts and coordinators add to it
+    ("GET", "/api/v1/kb", {"params": {"q": "palermo"}}, EVERYONE),
+    ("GET", "/api/v1/kb/{entry_id}", {}, EVERYONE),
+    ("POST", "/api/v1/kb", {"json": {"kind": "playbook", "title": "Hotline calls",
+                                     "body": "Answer in the caller's language."}}, MEMBERS),
     ("GET", "/api/v1/audit", {}, {"ua_aud"}),
     ("GET", "/api/v1/audit/verification", {}, {"ua_aud", "root"}),
 ]
@@ -80,6 +121,15 @@ def test_every_api_operation_is_in_the_table(web: Web) -> None:
     assert served == {(m, p) for m, p, _, _ in OPERATIONS} | PUBLIC
 
 
+@pytest.fixture
+def kb_entry(web: Web) -> int:
+    """A knowledge-base entry, added by an analyst."""
+    answer = web.signed_in("md_an").post("/api/v1/kb", json={
+        "kind": "treaty", "title": "Palermo Protocol", "body": "Article 3 defines trafficking."})
+    assert answer.status_code == 201, answer.text
+    return int(answer.json()["id"])
+
+
 def _own_submission(web: Web) -> int:
     answer = web.bearer().post("/api/v1/submissions", files={"file": CSV})
     assert answer.status_code == 201, answer.text
@@ -88,11 +138,13 @@ def _own_submission(web: Web) -> int:
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=[f"{m} {p}" for m, p, _, _ in OPERATIONS])
 def test_only_the_allowed_users_get_through(
-    web: Web, tx: str, operation: tuple[str, str, dict[str, Any], set[str]]
+    web: Web, tx: str, sent_request: str, joint_case: tuple[str, int], kb_entry: int,
+    operation: tuple[str, str, dict[str, Any], set[str]],
 ) -> None:
     method, path, kwargs, allowed = operation
     path = path.format(agency="UA-POL", ref="UA-P1", submission_id=_own_submission(web),
-                       exchange=tx)
+                       exchange=tx, request=sent_request, case=joint_case[0],
+                       task_id=joint_case[1], entry_id=kb_entry, entry=3)
     anonymous = web.client().request(method, path, **kwargs)
     assert anonymous.status_code == 401, (method, path, anonymous.text)
     for username in USERS:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import typer
 
 from tessera.cli import (
+    case,
     demo,
     exchange,
     hub,
     ingest,
+    kb,
     link,
     network,
+    outcomes,
     patterns,
     pprl,
     request,
@@ -44,7 +47,10 @@ app.command("match")(pprl.match)
 app.add_typer(exchange.app, name="exchange")
 app.add_typer(network.app, name="network")
 app.add_typer(patterns.app, name="patterns")
+app.add_typer(kb.app, name="kb")
+app.add_typer(case.app, name="case")
 app.add_typer(request.app, name="request")
+app.command("outcomes")(outcomes.outcomes_command)
 
 
 def main() -> None:

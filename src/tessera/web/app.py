@@ -19,11 +19,15 @@ from tessera.web.middleware import API_PREFIX, BodyLimit, SecureHeaders
 from tessera.web.render import STATIC
 from tessera.web.routes import (
     audit,
+    cases,
     entities,
     exchanges,
+    kb,
     network,
+    outcomes,
     patterns,
     records,
+    requests,
     screening,
     session,
     submissions,
@@ -68,7 +72,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     app.state.network = network.NetworkCache()  # each user's analysed network
     app.state.patterns = patterns.PatternsCache()  # each user's records and patterns
     for module in (session, records, entities, screening, submissions, exchanges, network,
-                   patterns, audit):
+                   patterns, requests, outcomes, cases, kb, audit):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

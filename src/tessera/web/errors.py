@@ -12,6 +12,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
 
+from tessera.cooperation.cases import CaseConflict, CaseError
+from tessera.cooperation.kb import KbError
+from tessera.cooperation.requests import RequestError, WrongSide
 from tessera.hub.access import Forbidden
 from tessera.hub.admin import AdminError
 from tessera.hub.entities import JudgementError
@@ -28,11 +31,13 @@ from tessera.web.routes.screening import ScreeningError
 STATUS: dict[type[Exception], int] = {
     NotSignedIn: 401,
     Forbidden: 403,
+    WrongSide: 403,
     WrongAgency: 403,
     CsrfRefused: 403,
     NotFound: 404,
     NotInNetwork: 404,  # a node the caller's network does not hold
     AlreadyRetracted: 409,
+    CaseConflict: 409,  # before CaseError, which it is a kind of
     ExchangeMismatch: 409,  # before ExchangeError, which it is a kind of
     Throttled: 429,
     RateLimited: 429,
@@ -41,7 +46,10 @@ STATUS: dict[type[Exception], int] = {
     JudgementError: 400,
     ScreeningError: 400,
     ExchangeError: 400,
+    KbError: 400,
     EncodingError: 400,
+    RequestError: 400,
+    CaseError: 400,
     # A value the database cannot hold (a NUL character in text, a number out of range): the
     # request's fault. Its message, which quotes the database, is not passed on.
     DataError: 400,

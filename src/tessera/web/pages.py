@@ -7,8 +7,10 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from tessera.cooperation import cases
 from tessera.hub import access, entities, hits, logins, oversight, records, submissions
 from tessera.network.paths import NotInNetwork
 from tessera.standard.records import RECORD_TYPES
@@ -29,6 +31,7 @@ from tessera.web.routes import network, patterns
 from tessera.web.routes.session import start_session
 from tessera.web.routes.submissions import receive
 from tessera.web.schemas import (
+    CASE_CODE_PATTERN,
     MAX_BIG_ID,
     MAX_ID,
     AlertPublic,
@@ -341,6 +344,29 @@ def audit_page(
     check = oversight.verify_log(hub, caller.actor) if verify else None
     return _page(request, "audit.html", caller, entries=entries, check=check,
                  filters={"username": username, "action": action, "outcome": outcome})
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def cases_page(
+    request: Request, caller: PageCaller, hub: HubDep,
+    status: Annotated[str, Query(max_length=32)] = "",
+) -> HTMLResponse:
+    assert caller.actor is not None
+    with hub.session() as session:
+        found = cases.list_cases(session, caller.actor, status=status or None)
+    return _page(request, "cases.html", caller, cases=found, status=status,
+                 statuses=[s.value for s in cases.STATUSES])
+
+
+@router.get("/cases/{case}", response_class=HTMLResponse)
+def case_page(
+    request: Request, caller: PageCaller, hub: HubDep,
+    case: Annotated[str, PathParam(pattern=CASE_CODE_PATTERN)],
+) -> HTMLResponse:
+    assert caller.actor is not None
+    with hub.session() as session:
+        view = cases.get_case(session, caller.actor, case)
+    return _page(request, "case.html", caller, view=view)
 
 
 @router.get("/healthz")

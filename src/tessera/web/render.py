@@ -30,6 +30,7 @@ NAVIGATION: tuple[tuple[str, str, str | None], ...] = (
     ("/hits", "Hits", "hit.read"),
     ("/network", "Network", "network.read"),
     ("/patterns", "Patterns", "patterns.read"),
+    ("/cases", "Cases", "case.read"),
     ("/audit", "Audit", "audit.read"),
 )
 

@@ -8,6 +8,20 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, Field
 
+from tessera.cooperation.cases import (
+    CODE_PATTERN,
+    CRIME_TYPE_PATTERN,
+    CRIME_TYPES_MAX,
+    NOTE_MAX,
+    STATUSES,
+    TITLE_MAX,
+    CaseSummary,
+    CaseView,
+)
+from tessera.cooperation.kb import Entry as KbEntryView
+from tessera.cooperation.kb import EntryIn as KbEntryFields
+from tessera.cooperation.kb import Hit as KbHitView
+from tessera.cooperation.requests import RequestView
 from tessera.hub.exchanges import KEY_ID_PATTERN, THRESHOLD_MIN
 from tessera.hub.hits import PURPOSE_MAX, PURPOSE_MIN, HitView
 from tessera.hub.models import StoredRecord, Submission, as_utc
@@ -21,7 +35,7 @@ from tessera.network.paths import Neighbourhood, Path
 from tessera.patterns.indicators import Risk
 from tessera.patterns.payments import Alert
 from tessera.patterns.routes import Corridor, route_label
-from tessera.standard.codes import SCOPE_ORDER
+from tessera.standard.codes import SCOPE_ORDER, HandlingCode
 from tessera.standard.records import RECORD_TYPES
 
 # A record type named in a request: one of the standard's.
@@ -629,3 +643,292 @@ class GapPublic(BaseModel):
     subject: str
     figures: dict[str, int | float | str]
     reason: str
+
+
+# --- cross-border requests ------------------------------------------------------------------
+
+REQUEST_CODE_PATTERN = r"^REQ-[A-Z0-9-]{1,40}-\d{4}-\d{4,}$"
+
+
+class RequestIn(BaseModel):
+    kind: Literal["mutual_legal_assistance", "extradition", "asset_tracing",
+                  "asset_freezing", "asset_confiscation", "information", "hit_follow_up",
+                  "team_invitation"]
+    to_agency: str | None = Field(default=None, max_length=32, description="The agency asked "
+                                  "(a hit's follow-up goes to the hit's other agency)")
+    purpose: str = Field(min_length=10, max_length=2000)
+    legal_basis: str = Field(default="", max_length=300)
+    records: list[Annotated[str, Field(min_length=3, max_length=200)]] = Field(
+        default_factory=list, max_length=500, description="Records of the agency asked, "
+        "AGENCY/REF")
+    case: str | None = Field(default=None, max_length=64)
+    hit: int | None = Field(default=None, ge=1, le=MAX_BIG_ID)
+    kb_entry: int | None = Field(default=None, ge=1, le=MAX_BIG_ID)
+    priority: Literal["low", "normal", "high", "urgent"] = "normal"
+    deadline: dt.date | None = None
+
+
+class RequestEventPublic(BaseModel):
+    at: dt.datetime
+    username: str
+    agency: str
+    kind: str = Field(description="created, status, message or grant")
+    status_from: str | None
+    status_to: str | None
+    body: str
+    handling_code: str
+    attachment_name: str | None
+    attachment_sha256: str | None
+
+
+class RequestPublic(BaseModel):
+    code: str
+    kind: str
+    requesting_agency: str
+    requested_agency: str
+    requesting_country: str
+    requested_country: str
+    legal_basis: str
+    kb_entry: int | None
+    case: str | None
+    hit: int | None
+    purpose: str
+    priority: str
+    deadline: dt.date | None
+    status: str
+    overdue: bool = Field(description="Past its deadline and still awaiting an answer")
+    created_by: str
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    acknowledged_at: dt.datetime | None
+    answered_at: dt.datetime | None
+    records: dict[str, bool] = Field(description="Each record named -> granted")
+    events: list[RequestEventPublic]
+
+    @classmethod
+    def of(cls, r: RequestView) -> RequestPublic:
+        fields = asdict(r)
+        fields["records"] = dict(r.records)
+        fields["events"] = [RequestEventPublic(**asdict(e)) for e in r.events]
+        return cls(**fields, overdue=r.overdue(dt.datetime.now(dt.UTC).date()))
+
+
+class StatusChange(BaseModel):
+    status: Literal["draft", "sent", "acknowledged", "in_progress", "partially_answered",
+                    "answered", "refused", "withdrawn"]
+    note: str = Field(default="", max_length=2000)
+
+
+class MessageIn(BaseModel):
+    body: str = Field(min_length=1, max_length=20_000)
+    handling_code: Literal["H0", "H1", "H2", "H3"] = "H2"
+
+
+class GrantIn(BaseModel):
+    records: list[Annotated[str, Field(min_length=3, max_length=200)]] | None = Field(
+        default=None, max_length=500, description="Of those named; all by default")
+
+
+class GrantedRecord(BaseModel):
+    record: str
+    data: dict[str, Any]
+
+
+# --- cases and joint teams (tessera.cooperation.cases) -----------------------------------------
+
+CASE_CODE_PATTERN = f"^{CODE_PATTERN}$"
+CaseStatusName = Literal[tuple(s.value for s in STATUSES)]  # type: ignore[valid-type]
+
+
+class CaseIn(BaseModel):
+    title: str = Field(min_length=1, max_length=TITLE_MAX, examples=["Odesa recruiters"])
+    country: str = Field(min_length=2, max_length=60, description="Code or name",
+                         examples=["UA"])
+    crime_types: list[Annotated[str, Field(pattern=f"^{CRIME_TYPE_PATTERN}$")]] = Field(
+        default=[], max_length=CRIME_TYPES_MAX, examples=[["trafficking_labour"]])
+    handling_code: HandlingCode | None = Field(
+        None, description="The case's handling code; your agency's default when left out")
+    record_ref: str | None = Field(None, min_length=3, max_length=200,
+                                   description="Your agency's case record it follows, "
+                                   "AGENCY/ref")
+
+
+class CaseSummaryPublic(BaseModel):
+    code: str
+    title: str
+    lead: str
+    country: str
+    status: str
+    crime_types: list[str]
+    handling_code: str
+    record_ref: str | None
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    members: list[str] = Field(description="Current member agencies, the lead first")
+
+    @classmethod
+    def of(cls, summary: CaseSummary) -> Self:
+        return cls(**asdict(summary))
+
+
+class CaseMemberPublic(BaseModel):
+    agency: str
+    role: str = Field(description="lead or member")
+    joined_at: dt.datetime
+    added_by: str
+    left_at: dt.datetime | None
+
+
+class CaseLinkPublic(BaseModel):
+    id: int
+    kind: str = Field(description="record, entity or kb")
+    target: str | None = Field(description="None when withheld")
+    note: str | None = Field(description="None when withheld")
+    agency: str = Field(description="Whose contribution")
+    added_by: str
+    added_at: dt.datetime
+    handling_code: str
+    withheld: str | None = Field(description="Why the content is not shown (another agency's "
+                                 "H3 contribution); None when it is")
+
+
+class CaseTaskPublic(BaseModel):
+    id: int
+    title: str
+    agency: str
+    due: dt.date | None
+    created_by: str
+    created_at: dt.datetime
+    done_at: dt.datetime | None
+    done_by: str | None
+
+
+class CaseEventPublic(BaseModel):
+    id: int
+    at: dt.datetime
+    username: str
+    agency: str
+    kind: str = Field(description="opened, status, member_added, member_removed, linked, "
+                      "note, task_added or task_done")
+    detail: dict[str, Any] | None = Field(description="None when withheld")
+    body: str | None = Field(description="None when withheld")
+    handling_code: str
+    withheld: str | None = Field(description="Why the content is not shown (another agency's "
+                                 "H3 contribution); None when it is")
+
+
+class CasePublic(BaseModel):
+    case: CaseSummaryPublic
+    next_statuses: list[str] = Field(description="Where the lifecycle allows it to go next")
+    members: list[CaseMemberPublic]
+    links: list[CaseLinkPublic]
+    tasks: list[CaseTaskPublic]
+    timeline: list[CaseEventPublic]
+
+    @classmethod
+    def of(cls, view: CaseView) -> Self:
+        return cls.model_validate(asdict(view))
+
+
+class CaseStatusIn(BaseModel):
+    status: CaseStatusName  # type: ignore[valid-type]
+    reason: str = Field(default="", max_length=NOTE_MAX, description="Kept in the timeline")
+
+
+class CaseMemberIn(BaseModel):
+    agency: str = Field(min_length=1, max_length=32, examples=["MD-NGO"])
+
+
+class CaseLinkIn(BaseModel):
+    kind: Literal["record", "entity", "kb"]
+    target: str = Field(min_length=1, max_length=200, description="A record AGENCY/ref you "
+                        "may see, an entity id, or a knowledge-base entry id",
+                        examples=["UA-POL/UA-P2"])
+    note: str = Field(default="", max_length=NOTE_MAX)
+    handling_code: HandlingCode | None = Field(None, description="Your agency's default when "
+                                               "left out; H3: only your agency sees it")
+
+
+class CaseNoteIn(BaseModel):
+    body: str = Field(min_length=1, max_length=NOTE_MAX)
+    handling_code: HandlingCode | None = Field(None, description="Your agency's default when "
+                                               "left out; H3: only your agency sees it")
+
+
+class CaseTaskIn(BaseModel):
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
+    agency: str | None = Field(None, min_length=1, max_length=32,
+                               description="The member agency it is for; yours by default")
+    due: dt.date | None = None
+
+
+# --- knowledge base (tessera.cooperation.kb) -------------------------------------------------
+
+
+class KbEntryIn(KbEntryFields):
+    """A knowledge-base entry to add: checked, and its labels normalised, by the knowledge
+    base's own model (countries to ISO codes, tags and legal issues to lower-case words joined
+    by '-', crime types to their codes)."""
+
+
+class KbEntryPublic(BaseModel):
+    id: int
+    kind: str
+    title: str
+    body: str
+    tags: list[str]
+    countries: list[str]
+    crime_types: list[str]
+    legal_issues: list[str]
+    source: str = Field(description="Citation or address")
+    created_by: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, e: KbEntryView) -> KbEntryPublic:
+        return cls(**asdict(e))
+
+
+class KbHit(BaseModel):
+    id: int
+    kind: str
+    title: str
+    source: str
+    tags: list[str]
+    countries: list[str]
+    crime_types: list[str]
+    legal_issues: list[str]
+    rank: float = Field(description="Relevance, higher first; comparable within one search "
+                        "only (0 when no words were searched)")
+    snippet: str = Field(description="Words of the body, those found between « and »")
+
+    @classmethod
+    def of(cls, h: KbHitView) -> KbHit:
+        e = h.entry
+        return cls(id=e.id, kind=e.kind, title=e.title, source=e.source, tags=e.tags,
+                   countries=e.countries, crime_types=e.crime_types,
+                   legal_issues=e.legal_issues, rank=h.rank, snippet=h.snippet)
+
+
+class OutcomeRow(BaseModel):
+    """One group's outcome figures (definitions in docs/cooperation.md)."""
+
+    group: str
+    victims_identified: int
+    victims_assisted: int
+    suspects_identified: int
+    arrested: int
+    charged: int
+    convicted: int
+    sentences: int
+    sentence_months_median: float | None
+    assets_frozen: str = Field(description="Summed per currency: '1,000.00 EUR; 200.00 USD'")
+    assets_confiscated: str
+    requests_sent: int
+    requests_received: int
+    requests_answered: int
+    response_days_median: float | None
+    response_days_p90: float | None
+    answered_in_time: float | None = Field(description="Of the replies to requests with a "
+                                           "deadline, the share on or before it")
