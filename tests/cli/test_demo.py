@@ -15,6 +15,7 @@ from tessera.hub.db import Hub
 from tessera.hub.models import (
     Agency,
     AuditEntry,
+    CaseMember,
     CoopRequest,
     EncodedRecord,
     Hit,
@@ -64,9 +65,13 @@ def test_demo_builds_a_hub_from_a_scenario(tmp_path: Path) -> None:
     with hub.session() as s:
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "patterns.read", AuditEntry.username == "iom.analyst"))
-    # requests between the agencies: hit follow-ups answered, legal assistance sent
+    # the knowledge base, joint teams, and requests between the agencies: hit follow-ups
+    # answered, legal assistance sent
     opened = re.search(r"(\d+)\s+requests\s+opened", result.output)
     assert opened and int(opened[1]) > 0
+    assert re.search(r"[1-9]\d*\s+knowledge-base\s+entries", result.output)
+    with hub.session() as s:
+        assert (s.scalar(select(func.count()).select_from(CaseMember)) or 0) >= 2
     with hub.session() as s:
         moved = set(s.scalars(select(CoopRequest.status)))
         assert "sent" in moved and moved & {"answered", "refused"}

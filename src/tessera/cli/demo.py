@@ -24,10 +24,10 @@ from sqlalchemy import select
 from tessera.cli.common import console, fail
 from tessera.cli.web import run_server
 from tessera.config import Settings
-from tessera.cooperation import requests
+from tessera.cooperation import cases, kb, requests
 from tessera.hub import access, admin, audit, exchanges, hits, records
 from tessera.hub.db import Hub, upgrade
-from tessera.hub.models import Agency
+from tessera.hub.models import Agency, KbEntry, StoredRecord
 from tessera.ingest.load import load_file
 from tessera.ingest.report import render_table
 from tessera.linkage.evaluate import agency_person_rows
@@ -179,7 +179,7 @@ def demo(
     _exchange(hub, cfg, scenario, data_dir)
     _network(hub, data_dir)
     _patterns(hub)
-    _requests(hub)
+    _cooperation(hub)
     with hub.session() as s:
         check = audit.verify(s)
     console.rule("[bold]Audit")
@@ -245,16 +245,49 @@ def _network(hub: Hub, data_dir: Path) -> None:
         f"(see Network; the whole graph for Gephi in {data_dir / 'network.gexf'})")
 
 
-def _requests(hub: Hub) -> None:
-    """Each NGO follows up its first hits with the agency holding the other record, which
-    acknowledges, grants what consent allows and answers; each destination's police asks
-    the police of each origin it shares a case with for mutual legal assistance."""
-    console.rule("[bold]Requests")
-    made = granted = 0
+def _cooperation(hub: Hub) -> None:
+    """The convener loads the knowledge base's starter set; each police force of a
+    destination opens a case and invites the police of an origin into a joint team; each NGO
+    follows up its first hits with the agency holding the other record, which acknowledges,
+    grants what consent allows and answers; the lead of each case asks its team mate for
+    mutual legal assistance, citing the convention and the case."""
+    console.rule("[bold]Cooperation")
+    made = granted = teams = 0
     today = dt.date.today()
     with hub.session() as s:
-        ngos = list(s.scalars(select(Agency).where(Agency.kind == "ngo")))
-        for ngo in ngos:
+        loaded = kb.import_entries(s, admin.actor(s, "iom.analyst"), kb.STARTER)
+        mla = s.scalar(select(KbEntry.id).where(KbEntry.title.like("%Mutual Assistance%")))
+        police = {a.country: a for a in s.scalars(select(Agency).where(Agency.kind == "police"))}
+        destinations = {a.country for a in s.scalars(select(Agency).where(Agency.kind.in_(
+            ("labour_inspectorate", "border"))))} & set(police)
+        for country in sorted(destinations):
+            lead = admin.actor(s, police[country].code.lower())
+            origins = [p for c, p in sorted(police.items()) if c not in destinations]
+            partner = origins[teams % len(origins)]
+            people = s.scalars(select(StoredRecord).where(
+                StoredRecord.agency_id == lead.agency_id, StoredRecord.is_current.is_(True),
+                StoredRecord.record_type == "person"))
+            suspects = [r.ref for r in people if "exploiter" in (r.data.get("roles") or [])][:3]
+            case = cases.open_case(s, lead, title=f"Forced labour in {country_name(country)}",
+                                   country=country, crime_types=["forced_labour"])
+            cases.set_status(s, lead, case.code, "under_investigation")
+            cases.add_member(s, lead, case.code, partner.code)
+            for ref in suspects:
+                cases.link(s, lead, case.code, "record", f"{lead.agency_code}/{ref}",
+                           "suspected exploiter")
+            cases.add_task(s, lead, case.code, "Interview the victims who returned home",
+                           agency_code=partner.code, due=today + dt.timedelta(days=21))
+            teams += 1
+            asked = requests.create(
+                s, lead, kind="mutual_legal_assistance", to_agency=partner.code,
+                case=case.code, kb_entry=mla, deadline=today + dt.timedelta(days=60),
+                purpose="Statements of the victims recruited in "
+                        f"{country_name(partner.country)}, for case {case.code}",
+                legal_basis="European Convention on Mutual Assistance in Criminal Matters "
+                            "(1959)")
+            requests.move(s, lead, asked.code, "sent")
+            made += 1
+        for ngo in s.scalars(select(Agency).where(Agency.kind == "ngo")):
             actor = admin.actor(s, ngo.code.lower())
             for hit in hits.hits_for(s, actor, limit=2):
                 asked = requests.create(
@@ -274,23 +307,9 @@ def _requests(hub: Hub) -> None:
                 except requests.RequestError as refused:  # consent, or a record since gone
                     requests.move(s, other, asked.code, "refused", str(refused))
                 made += 1
-        police = {a.country: a for a in s.scalars(select(Agency).where(Agency.kind == "police"))}
-        for country, asking in sorted(police.items()):
-            for origin, asked_of in sorted(police.items()):
-                if origin == country:
-                    continue
-                actor = admin.actor(s, asking.code.lower())
-                code = requests.create(
-                    s, actor, kind="mutual_legal_assistance", to_agency=asked_of.code,
-                    purpose=f"Statements of the victims from {origin} identified in "
-                            f"{country} and the recruiters' records",
-                    legal_basis="European Convention on Mutual Assistance in Criminal "
-                                "Matters (1959)", deadline=today + dt.timedelta(days=60)).code
-                requests.move(s, actor, code, "sent")
-                made += 1
-                break  # one each: enough to show, not a flood
-    console.print(f"{made} requests opened ({granted} hit follow-ups granted by the agency "
-                  "asked; mutual legal assistance requests sent between police forces); see "
+    console.print(f"{len(loaded.added)} knowledge-base entries (treaties, case law, "
+                  f"playbooks); {teams} joint investigation teams; {made} requests opened "
+                  f"({granted} hit follow-ups granted by the agency asked); see Cases, and "
                   "`tessera request list --user <agency>`")
 
 
