@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from typing import Annotated
 from urllib.parse import quote
@@ -10,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tessera.cooperation import cases
+from tessera.cooperation import cases, requests
 from tessera.hub import access, entities, hits, logins, oversight, records, submissions
 from tessera.network.paths import NotInNetwork
 from tessera.standard.records import RECORD_TYPES
@@ -232,6 +233,7 @@ def hits_page(
         page=page, unread=len(unread), unread_capped=len(unread) >= 1000,
         through=unread[0].id if unread else None, marked=marked,
         can_acknowledge=access.allowed(caller.actor, "hit.acknowledge"),
+        can_follow_up=access.allowed(caller.actor, "request.write"),
     )
 
 
@@ -322,6 +324,117 @@ def patterns_page(request: Request, caller: PageCaller, state: StateDep,
         risky=len(ranked), risk=[RiskPublic.of(r) for r in ranked[:15]],
         gaps=[*found.systemic_gaps(), *patterns.cooperation_gaps(state.hub, caller.actor)],
     )
+
+
+@router.get("/requests", response_class=HTMLResponse)
+def requests_page(
+    request: Request,
+    caller: PageCaller,
+    hub: HubDep,
+    box: Annotated[str, Query(pattern="^(all|sent|received)$")] = "all",
+    overdue: bool = False,
+    hit: Annotated[int | None, Query(ge=1, le=MAX_BIG_ID)] = None,
+) -> HTMLResponse:
+    """Your agency's requests (``box``; ``overdue`` only), and a form for a new one — with
+    ``hit``, a follow-up of that hit (the Hits page links here)."""
+    assert caller.actor is not None
+    today = dt.datetime.now(dt.UTC).date()
+    with hub.session() as session:
+        rows = requests.listing(session, caller.actor, box=box,
+                                overdue_on=today if overdue else None)
+    draft = {"kind": "hit_follow_up" if hit else "information", "to_agency": "",
+             "hit": hit or "", "purpose": "", "legal_basis": "", "records": ""}
+    return _page(request, "requests.html", caller, rows=rows, box=box, overdue=overdue,
+                 today=today, kinds=requests.KINDS, priorities=requests.PRIORITIES,
+                 draft=draft, can_write=access.allowed(caller.actor, "request.write"))
+
+
+@router.post("/requests")
+def new_request(
+    caller: PageCaller,
+    hub: HubDep,
+    kind: Annotated[str, Form(max_length=32)],
+    purpose: Annotated[str, Form(max_length=2000)],
+    to_agency: Annotated[str, Form(max_length=32)] = "",
+    hit: Annotated[str, Form(max_length=19)] = "",
+    legal_basis: Annotated[str, Form(max_length=300)] = "",
+    records: Annotated[str, Form(max_length=20_000)] = "",
+    priority: Annotated[str, Form(max_length=16)] = "normal",
+    deadline: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Draft a request from the form; then its page, to send it."""
+    assert caller.actor is not None
+    try:
+        hit_id = int(hit) if hit.strip() else None
+        due = dt.date.fromisoformat(deadline) if deadline.strip() else None
+    except ValueError:
+        raise requests.RequestError("the hit is a number and the deadline a date "
+                                    "(YYYY-MM-DD)") from None
+    with hub.session() as session:
+        made = requests.create(
+            session, caller.actor, kind=kind, to_agency=to_agency.strip() or None,
+            purpose=purpose, legal_basis=legal_basis, hit=hit_id, priority=priority,
+            records=[line.strip() for line in records.splitlines() if line.strip()],
+            deadline=due)
+    return RedirectResponse(f"/requests/{quote(made.code)}", status_code=303)
+
+
+@router.get("/requests/{code}", response_class=HTMLResponse)
+def request_page(request: Request, caller: PageCaller, hub: HubDep,
+                 code: Annotated[str, PathParam(max_length=64)]) -> HTMLResponse:
+    """A request: what it asks, what was granted (to the requester, read for its purpose
+    and audited), its history, and what the caller's side may do next."""
+    assert caller.actor is not None
+    actor = caller.actor
+    with hub.session() as session:
+        found = requests.get(session, actor, code)
+        side = (requests.REQUESTING if found.requesting_agency == actor.agency_code
+                else requests.REQUESTED)
+        granted_rows = (requests.granted_records(session, actor, code)
+                        if side == requests.REQUESTING and any(g for _, g in found.records)
+                        else [])
+    action = "request.write" if side == requests.REQUESTING else "request.answer"
+    moves = [after for (before, after), who in requests.TRANSITIONS.items()
+             if before == found.status and who == side and access.allowed(actor, action)]
+    return _page(
+        request, "request.html", caller, r=found, today=dt.datetime.now(dt.UTC).date(),
+        moves=moves, granted_rows=granted_rows,
+        can_grant=(side == requests.REQUESTED and found.status in requests.GRANTABLE
+                   and access.allowed(actor, "request.grant")
+                   and not all(g for _, g in found.records)),
+        can_message=access.allowed(actor, "request.write") and found.status != "draft")
+
+
+@router.post("/requests/{code}/status")
+def move_request_page(caller: PageCaller, hub: HubDep,
+                      code: Annotated[str, PathParam(max_length=64)],
+                      status: Annotated[str, Form(max_length=32)],
+                      note: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    assert caller.actor is not None
+    with hub.session() as session:
+        requests.move(session, caller.actor, code, status, note)
+    return RedirectResponse(f"/requests/{quote(code)}", status_code=303)
+
+
+@router.post("/requests/{code}/messages")
+def message_request_page(caller: PageCaller, hub: HubDep,
+                         code: Annotated[str, PathParam(max_length=64)],
+                         body: Annotated[str, Form(max_length=20_000)],
+                         handling_code: Annotated[str, Form(max_length=2)] = "H2") -> Response:
+    assert caller.actor is not None
+    with hub.session() as session:
+        requests.message(session, caller.actor, code, body, handling_code=handling_code)
+    return RedirectResponse(f"/requests/{quote(code)}", status_code=303)
+
+
+@router.post("/requests/{code}/grants")
+def grant_request_page(caller: PageCaller, hub: HubDep,
+                       code: Annotated[str, PathParam(max_length=64)],
+                       records: Annotated[list[str] | None, Form()] = None) -> Response:
+    assert caller.actor is not None
+    with hub.session() as session:
+        requests.grant(session, caller.actor, code, records)
+    return RedirectResponse(f"/requests/{quote(code)}", status_code=303)
 
 
 @router.get("/audit", response_class=HTMLResponse)

@@ -31,6 +31,7 @@ NAVIGATION: tuple[tuple[str, str, str | None], ...] = (
     ("/network", "Network", "network.read"),
     ("/patterns", "Patterns", "patterns.read"),
     ("/cases", "Cases", "case.read"),
+    ("/requests", "Requests", "request.read"),
     ("/audit", "Audit", "audit.read"),
 )
 
