@@ -221,8 +221,13 @@ def test_overdue_requests_are_listed_for_both_sides(held: World) -> None:
         assert [r.code for r in due] == [code] and due[0].overdue(later)
         assert act(held, user, lambda s, a, b=box: requests.listing(
             s, a, box=b, overdue_on=dt.date.today())) == []
+    # the reminders: due within a day is not yet, within two it is
+    soon = [act(held, "de_co", lambda s, a, d=d: requests.listing(
+        s, a, due_by=dt.date.today() + dt.timedelta(days=d))) for d in (1, 2)]
+    assert [[r.code for r in found] for found in soon] == [[], [code]]
     move(held, "de_co", code, "refused")
     assert act(held, "ua_sub", lambda s, a: requests.listing(s, a, overdue_on=later)) == []
+    assert act(held, "ua_sub", lambda s, a: requests.listing(s, a, due_by=later)) == []
 
 
 def test_messages_carry_handling_codes_and_attachments(held: World) -> None:

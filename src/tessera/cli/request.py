@@ -159,10 +159,15 @@ def list_requests(
     status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
     overdue: Annotated[bool, typer.Option(help="Only those past their deadline and still "
                                                "awaiting an answer.")] = False,
+    due_within: Annotated[int | None, typer.Option(
+        min=0, help="Reminders: only those awaiting an answer due within this many days "
+                    "(overdue ones included).")] = None,
 ) -> None:
     """Your agency's requests, newest first."""
     today = dt.date.today()
     with errors_as_messages(), open_hub().session() as s:
-        found = requests.listing(s, admin.actor(s, user), box=box, status=status,
-                                 overdue_on=today if overdue else None)
+        found = requests.listing(
+            s, admin.actor(s, user), box=box, status=status,
+            overdue_on=today if overdue else None,
+            due_by=today + dt.timedelta(days=due_within) if due_within is not None else None)
     console.print(_listed(found, today))

@@ -211,10 +211,12 @@ def attachment(session: Session, actor: Actor, code: str, event: int) -> tuple[s
 
 
 def listing(session: Session, actor: Actor, *, box: str = "all", status: str | None = None,
-            overdue_on: dt.date | None = None, limit: int = 200) -> list[RequestView]:
+            overdue_on: dt.date | None = None, due_by: dt.date | None = None,
+            limit: int = 200) -> list[RequestView]:
     """The requests of the actor's agency, newest first: ``box`` sent, received or all;
     ``status`` one of ``STATUSES``; ``overdue_on`` a day: only those past their deadline
-    then and still awaiting an answer."""
+    then and still awaiting an answer; ``due_by`` a day: only those awaiting an answer whose
+    deadline falls on or before it (the reminders)."""
     if box not in ("all", "sent", "received"):
         raise RequestError(f"box is all, sent or received, not {box!r}")
     if status is not None and status not in STATUSES:
@@ -228,9 +230,11 @@ def listing(session: Session, actor: Actor, *, box: str = "all", status: str | N
         query = query.where(CoopRequest.requested_agency_id == actor.agency_id)
     if status is not None:
         query = query.where(CoopRequest.status == status)
+    awaited = CoopRequest.status.in_(("sent", "acknowledged", "in_progress"))
     if overdue_on is not None:
-        query = query.where(CoopRequest.deadline < overdue_on, CoopRequest.status.in_(
-            ("sent", "acknowledged", "in_progress")))
+        query = query.where(CoopRequest.deadline < overdue_on, awaited)
+    if due_by is not None:
+        query = query.where(CoopRequest.deadline <= due_by, awaited)
     rows = session.scalars(query.order_by(CoopRequest.id.desc())
                            .limit(max(1, min(limit, 1000)))).all()
     access.authorize(session, actor, "request.read", "requests",
