@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from tessera.cooperation import requests
+from tessera.cooperation import cases, requests
 from tessera.cooperation.requests import RequestError
 from tessera.hub import access, admin, exchanges, hits, records
 from tessera.hub.models import AuditEntry, CoopRequest
@@ -246,3 +246,27 @@ def test_messages_carry_handling_codes_and_attachments(held: World) -> None:
     with pytest.raises(RequestError, match="handling code 'H9'"):
         act(held, "ua_sub", lambda s, a: requests.message(s, a, code, "x",
                                                           handling_code="H9"))
+
+
+def test_an_accepted_invitation_to_a_joint_team_makes_the_invitee_a_member(
+        held: World) -> None:
+    with held.hub.session() as s:
+        admin.create_user(s, "test", username="ua_co", agency_code="UA-POL",
+                          roles=["coordinator"])
+    case = act(held, "ua_sub", lambda s, a: cases.open_case(
+        s, a, title="Kharkiv drivers", country="UA")).code
+    with pytest.raises(RequestError, match="names the case"):
+        draft(held, kind="team_invitation", records=None)
+    made = draft(held, kind="team_invitation", records=None, case=case)
+    move(held, "ua_sub", made.code, "sent")
+    with pytest.raises(NotFound):  # not yet on the team: the case is not DE-FIU's to see
+        act(held, "de_co", lambda s, a: cases.get_case(s, a, case))
+    move(held, "de_co", made.code, "acknowledged")
+    move(held, "de_co", made.code, "answered")
+    seen = act(held, "de_co", lambda s, a: cases.get_case(s, a, case))
+    assert {m.agency for m in seen.members} == {"UA-POL", "DE-FIU"}
+    assert any(e.kind == "member_added" for e in seen.timeline)
+    # only the lead invites
+    with pytest.raises(NotFound):  # MD-NGO is not on the case at all
+        act(held, "md_an", lambda s, a: requests.create(
+            s, a, kind="team_invitation", to_agency="DE-FIU", case=case, purpose=PURPOSE))

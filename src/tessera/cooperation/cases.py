@@ -378,6 +378,30 @@ def add_member(session: Session, actor: Actor, code: str, agency_code: str) -> C
     return member
 
 
+def join_by_invitation(session: Session, actor: Actor, case_id: int, request_code: str
+                       ) -> CaseMember:
+    """The actor's agency joins the team of case ``case_id`` by accepting (answering) the
+    lead's invitation, request ``request_code``: the lead chose to invite, the invitee to
+    join. Called by ``requests.move`` only, which has checked both."""
+    case = session.get_one(CoopCase, case_id)
+    if case.status == S.closed:
+        raise CaseConflict(f"case {case.code} is closed: it takes no new member")
+    member = session.scalar(select(CaseMember).where(CaseMember.case_id == case.id,
+                                                     CaseMember.agency_id == actor.agency_id))
+    if member is not None and member.left_at is None:
+        return member
+    now = utcnow()
+    if member is None:
+        member = CaseMember(case_id=case.id, agency_id=actor.agency_id, role="member")
+        session.add(member)
+    member.joined_at, member.added_by, member.left_at = now, actor.username, None
+    _event(session, actor, case, "member_added",
+           detail={"agency": actor.agency_code, "invitation": request_code})
+    access.authorize(session, actor, "request.answer", _resource(case.code),
+                     {"joined": actor.agency_code, "invitation": request_code})
+    return member
+
+
 def remove_member(session: Session, actor: Actor, code: str, agency_code: str) -> CaseMember:
     """Take an agency off the case's team; it no longer sees the case. The lead stays."""
     case = _find(session, actor, "case.team", code)

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from tessera.cooperation.cases import join_by_invitation
 from tessera.hub import access
 from tessera.hub.access import Actor
 from tessera.hub.models import (
@@ -332,6 +333,12 @@ def create(
         if case_id is None:
             raise NotFound(actor, "request.write", f"case:{case}",
                            f"no case {case!r} that your agency works on")
+    if kind == "team_invitation":
+        if case_id is None:
+            raise RequestError("an invitation to a joint team names the case")
+        lead = session.scalar(select(CoopCase.lead_agency_id).where(CoopCase.id == case_id))
+        if lead != actor.agency_id:
+            raise RequestError(f"only case {case}'s lead agency invites agencies to its team")
     if kb_entry is not None and session.get(KbEntry, kb_entry) is None:
         raise RequestError(f"no knowledge-base entry {kb_entry}")
     if deadline is not None and deadline < utcnow().date():
@@ -379,6 +386,9 @@ def move(session: Session, actor: Actor, code: str, status: str, note: str = "")
     elif status in ANSWERS and request.answered_at is None:
         request.answered_at = now  # the first reply: what response times measure
     _event(session, actor, request, "status", status_from=before, status_to=status, body=note)
+    if request.kind == "team_invitation" and status == "answered" and request.case_id:
+        # accepting the lead's invitation is joining its team
+        join_by_invitation(session, actor, request.case_id, code)
     session.flush()
     return view_of(session, request)
 
