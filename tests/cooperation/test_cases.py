@@ -245,7 +245,10 @@ def test_linking_a_record_the_user_cannot_see_is_refused(team: World) -> None:
         ("record:UA-POL/UA-P1", "not_found")]
     act(team, "md_an", lambda s, a: cases.link(s, a, code, "record", "UA-POL/UA-P2"))
     with pytest.raises(CaseError, match="already links record UA-POL/UA-P2"):
-        act(team, "ua_sub", lambda s, a: cases.link(s, a, code, "record", "UA-POL/UA-P2"))
+        act(team, "md_an", lambda s, a: cases.link(s, a, code, "record", "UA-POL/UA-P2"))
+    # another agency's link of the same record is its own (a refusal would confirm what a
+    # withheld link of theirs holds)
+    act(team, "ua_sub", lambda s, a: cases.link(s, a, code, "record", "UA-POL/UA-P2"))
     with pytest.raises(Forbidden):  # entities are the hub analysts'
         act(team, "ua_sub", lambda s, a: cases.link(s, a, code, "entity", "E000000001"))
     with pytest.raises(NotFound, match="no knowledge-base entry '7'"):
@@ -253,7 +256,7 @@ def test_linking_a_record_the_user_cannot_see_is_refused(team: World) -> None:
     with pytest.raises(CaseError, match="kind is one of record, entity, kb"):
         act(team, "ua_sub", lambda s, a: cases.link(s, a, code, "person", "x"))
     with team.hub.session() as s:
-        assert list(s.scalars(select(CaseLink.target))) == ["UA-POL/UA-P2"]
+        assert list(s.scalars(select(CaseLink.target))) == ["UA-POL/UA-P2"] * 2
 
 
 def test_tasks_are_for_members_and_done_by_their_agency_or_the_lead(team: World) -> None:
@@ -320,3 +323,24 @@ def test_list_cases_shows_the_agencys_cases_by_status(team: World) -> None:
     assert [c.code for c in active] == [second]
     with pytest.raises(CaseError, match="case status 'open' is not one of"):
         act(team, "ua_sub", lambda s, a: cases.list_cases(s, a, status="open"))
+
+
+def test_a_linked_record_is_withheld_from_members_who_may_not_see_it(team: World) -> None:
+    """MD-NGO shares a victim's record with its partner UA-POL only; UA-POL links it into a
+    case DE-FIU is on: DE-FIU sees that UA-POL linked a record, not which, nor the note."""
+    submit(team, "MD-NGO", [{"record_type": "person", "ref": "MD-V7", "name": "Vera Opfer",
+                             "sharing_scope": "partners", "share_with": "UA-POL"}])
+    code = open_case(team)
+    act(team, "ua_co", lambda s, a: cases.add_member(s, a, code, "DE-FIU"))
+    act(team, "ua_sub", lambda s, a: cases.link(s, a, code, "record", "MD-NGO/MD-V7",
+                                                "victim, 17, shelter 3 in Balti"))
+    mine = act(team, "ua_sub", lambda s, a: cases.get_case(s, a, code))
+    assert [(li.target, li.note) for li in mine.links] == [
+        ("MD-NGO/MD-V7", "victim, 17, shelter 3 in Balti")]
+    theirs = act(team, "de_an", lambda s, a: cases.get_case(s, a, code))
+    (link,) = theirs.links
+    assert (link.target, link.note, link.agency) == (None, None, "UA-POL")
+    assert link.withheld and "may not see" in link.withheld
+    linked = [e for e in theirs.timeline if e.kind == "linked"]
+    assert linked and all(e.detail is None and e.body is None for e in linked)
+

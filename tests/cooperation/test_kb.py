@@ -322,3 +322,9 @@ def test_the_starter_set_loads_and_is_found(world: World) -> None:
     assert all(e.source for e in kb.read_entries(kb.STARTER))
     again = _import(world, kb.STARTER)
     assert (again.added, again.updated) == ([], [])
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "trafficking\x07"])
+def test_a_control_character_in_a_search_is_a_clear_error(corpus: World, text: str) -> None:
+    with pytest.raises(KbError, match="control character at position"):
+        _search(corpus, text)

@@ -169,8 +169,19 @@ def test_only_named_current_consented_records_are_granted(held: World) -> None:
     view = act(held, "de_co", lambda s, a: requests.grant(s, a, code, ["DE-FIU/X1"]))
     assert dict(view.records) == {"DE-FIU/NOPE": False, "DE-FIU/V1": False,
                                   "DE-FIU/X1": True}
+    (granted,) = [d for r, o, d in audited(held, "de_co", "request.grant") if o == "ok"]
+    assert '"records": ["DE-FIU/X1"]' in granted
     got = act(held, "ua_sub", lambda s, a: requests.granted_records(s, a, code))
     assert [key for key, _ in got] == ["DE-FIU/X1"]
+    # retracted by its owner: no longer served, and no longer grantable
+    with held.hub.session() as s:
+        records.retract(s, admin.actor(s, "de_co"), "X1", "entered in error")
+    assert act(held, "ua_sub", lambda s, a: requests.granted_records(s, a, code)) == []
+    again = draft(held, records=["DE-FIU/X1"]).code
+    move(held, "ua_sub", again, "sent")
+    move(held, "de_co", again, "acknowledged")
+    with pytest.raises(RequestError, match="retracted"):
+        act(held, "de_co", lambda s, a: requests.grant(s, a, again))
 
 
 def test_bad_requests_are_refused_with_the_reason(held: World) -> None:
@@ -257,11 +268,16 @@ def test_an_accepted_invitation_to_a_joint_team_makes_the_invitee_a_member(
         s, a, title="Kharkiv drivers", country="UA")).code
     with pytest.raises(RequestError, match="names the case"):
         draft(held, kind="team_invitation", records=None)
-    made = draft(held, kind="team_invitation", records=None, case=case)
-    move(held, "ua_sub", made.code, "sent")
+    with pytest.raises(access.Forbidden):  # changing the team is the lead's coordinators'
+        draft(held, kind="team_invitation", records=None, case=case)
+    made = act(held, "ua_co", lambda s, a: requests.create(
+        s, a, kind="team_invitation", to_agency="DE-FIU", case=case, purpose=PURPOSE))
+    move(held, "ua_co", made.code, "sent")
     with pytest.raises(NotFound):  # not yet on the team: the case is not DE-FIU's to see
         act(held, "de_co", lambda s, a: cases.get_case(s, a, case))
     move(held, "de_co", made.code, "acknowledged")
+    with pytest.raises(RequestError, match=r"accepted \(answered\) or refused"):
+        move(held, "de_co", made.code, "partially_answered")
     move(held, "de_co", made.code, "answered")
     seen = act(held, "de_co", lambda s, a: cases.get_case(s, a, case))
     assert {m.agency for m in seen.members} == {"UA-POL", "DE-FIU"}

@@ -35,6 +35,7 @@ from tessera.hub.models import (
     CoopCase,
     Entity,
     KbEntry,
+    StoredRecord,
     as_utc,
     utcnow,
 )
@@ -428,7 +429,10 @@ def _check_target(session: Session, actor: Actor, case: CoopCase, kind: str,
     """The link's target, once the actor is shown to be allowed to see it (audited)."""
     if kind == "record":
         agency, ref = split_ref(target)
-        records.get_record(session, actor, agency, ref, purpose=f"link to case {case.code}")
+        row = records.get_record(session, actor, agency, ref,
+                                 purpose=f"link to case {case.code}")
+        if row.retracted:
+            raise CaseError(f"record {agency}/{ref} is retracted: there is nothing to link")
         return f"{agency}/{ref}"
     if kind == "entity":
         resource = f"entity:{target}"
@@ -463,10 +467,13 @@ def link(session: Session, actor: Actor, code: str, kind: str, target: str, note
     if len(note) > NOTE_MAX:
         raise CaseError(f"a link's note has at most {NOTE_MAX} characters")
     target = _check_target(session, actor, case, kind, target)
+    # per agency: another agency's link may be withheld from the actor, and a refusal must
+    # not confirm what it withholds
     if session.scalar(select(CaseLink.id).where(CaseLink.case_id == case.id,
-                                                CaseLink.kind == kind,
-                                                CaseLink.target == target)) is not None:
-        raise CaseConflict(f"case {code} already links {kind} {target}")
+                                                CaseLink.kind == kind, CaseLink.target == target,
+                                                CaseLink.agency_id == actor.agency_id)
+                      ) is not None:
+        raise CaseConflict(f"your agency already links {kind} {target} to case {code}")
     row = CaseLink(case_id=case.id, kind=kind, target=target, note=note.strip(),
                    added_by=actor.username, agency_id=actor.agency_id,
                    handling_code=handling.value, added_at=utcnow())
@@ -580,6 +587,24 @@ def list_cases(session: Session, actor: Actor, *,
     return [_summary(c, members[c.id]) for c in cases]
 
 
+def unseen_notice(agency: str) -> str:
+    return (f"withheld: {agency} linked a record your agency may not see; what it is and "
+            f"the note on it are for those who may — ask {agency}")
+
+
+def _unseen_records(session: Session, actor: Actor, targets: Sequence[str]) -> set[str]:
+    """Of the linked records ``targets`` ("AGENCY/ref"), those the actor may not see: a
+    link shares a record with the team no more than the record's own scope does."""
+    if not targets:
+        return set()
+    refs = {t.partition("/")[2] for t in targets}
+    seen = {f"{code}/{ref}" for code, ref in session.execute(
+        select(Agency.code, StoredRecord.ref)
+        .join(Agency, Agency.id == StoredRecord.agency_id)
+        .where(records.visible(actor), StoredRecord.ref.in_(refs)))}
+    return set(targets) - seen
+
+
 def _hidden_from(actor: Actor, agency_id: int, handling_code: str) -> bool:
     return handling_code == OWN_ONLY and agency_id != actor.agency_id
 
@@ -590,28 +615,35 @@ def get_case(session: Session, actor: Actor, code: str) -> CaseView:
     case = _find(session, actor, "case.read", code)
     members = _members(session, [case.id])[case.id]
     codes: dict[int, str] = dict(session.execute(select(Agency.id, Agency.code)).all())
+    rows = list(session.scalars(select(CaseLink).where(CaseLink.case_id == case.id)
+                                .order_by(CaseLink.id)))
+    unseen = _unseen_records(session, actor, [r.target for r in rows if r.kind == "record"])
     links: list[LinkView] = []
-    for row in session.scalars(select(CaseLink).where(CaseLink.case_id == case.id)
-                               .order_by(CaseLink.id)):
-        hidden = _hidden_from(actor, row.agency_id, row.handling_code)
+    for row in rows:
         agency = codes[row.agency_id]
+        notice = (withheld_notice(agency)
+                  if _hidden_from(actor, row.agency_id, row.handling_code)
+                  else unseen_notice(agency) if row.kind == "record" and row.target in unseen
+                  else None)
         links.append(LinkView(
-            id=row.id, kind=row.kind, target=None if hidden else row.target,
-            note=None if hidden else row.note, agency=agency, added_by=row.added_by,
+            id=row.id, kind=row.kind, target=None if notice else row.target,
+            note=None if notice else row.note, agency=agency, added_by=row.added_by,
             added_at=as_utc(row.added_at), handling_code=row.handling_code,
-            withheld=withheld_notice(agency) if hidden else None))
+            withheld=notice))
     tasks = [task_view(t) for t in session.scalars(select(CaseTask).where(
         CaseTask.case_id == case.id).order_by(CaseTask.id))]
     timeline: list[EventView] = []
     for event in session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)
                                  .order_by(CaseEvent.id)):
-        hidden = _hidden_from(actor, event.agency_id, event.handling_code)
+        notice = (withheld_notice(event.agency.code)
+                  if _hidden_from(actor, event.agency_id, event.handling_code)
+                  else unseen_notice(event.agency.code)
+                  if event.kind == "linked" and event.detail.get("target") in unseen else None)
         timeline.append(EventView(
             id=event.id, at=as_utc(event.at), username=event.username,
             agency=event.agency.code, kind=event.kind,
-            detail=None if hidden else dict(event.detail), body=None if hidden else event.body,
-            handling_code=event.handling_code,
-            withheld=withheld_notice(event.agency.code) if hidden else None))
+            detail=None if notice else dict(event.detail), body=None if notice else event.body,
+            handling_code=event.handling_code, withheld=notice))
     withheld = sum(1 for li in links if li.withheld) + sum(1 for e in timeline if e.withheld)
     access.authorize(session, actor, "case.read", _resource(code),
                      {"links": len(links), "events": len(timeline), "withheld": withheld})

@@ -13,6 +13,7 @@ entries, so ``2011/36/EU`` or ``e-mail`` finds what the entries say.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 QUERY_MAX = 500  # characters
@@ -69,6 +70,10 @@ def parse(text: str) -> Query:
     """Read search text; raise ``QueryError`` when it holds no word to look for."""
     if len(text) > QUERY_MAX:
         raise QueryError(f"the search is {len(text)} characters long; at most {QUERY_MAX}")
+    control = next((n for n, ch in enumerate(text, 1)
+                    if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r"), None)
+    if control is not None:  # a NUL ends an FTS5 string early: refused, not passed on
+        raise QueryError(f"the search holds a control character at position {control}")
     groups: list[Group] = []
     want: list[str] = []
     leave_out: list[str] = []

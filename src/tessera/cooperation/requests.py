@@ -21,7 +21,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
 
 from tessera.cooperation.cases import join_by_invitation
@@ -69,6 +69,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("in_progress", "refused"): REQUESTED,
     ("partially_answered", "in_progress"): REQUESTED,
     ("partially_answered", "answered"): REQUESTED,
+    ("partially_answered", "withdrawn"): REQUESTING,
 }
 STATUSES = ("draft", "sent", "acknowledged", "in_progress", "partially_answered", "answered",
             "refused", "withdrawn")
@@ -246,11 +247,21 @@ def listing(session: Session, actor: Actor, *, box: str = "all", status: str | N
 # --- making and moving ------------------------------------------------------------------------
 
 
+# An arbitrary constant naming the lock that serialises the numbering of requests on
+# PostgreSQL (SQLite's write transactions are serial already).
+_PG_LOCK_KEY = 0x7E0E5751
+
+
 def _new_code(session: Session, actor: Actor) -> str:
+    """The next code of the actor's agency this year: REQ-AGENCY-YEAR-NNNN."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
     year = utcnow().year
     prefix = f"REQ-{actor.agency_code}-{year}-"
-    taken = session.scalar(select(func.count()).select_from(CoopRequest)
-                           .where(CoopRequest.code.like(f"{prefix}%"))) or 0
+    codes = session.scalars(select(CoopRequest.code).where(
+        CoopRequest.requesting_agency_id == actor.agency_id,
+        CoopRequest.code.startswith(prefix, autoescape=True))).all()
+    taken = max((int(c.rsplit("-", 1)[1]) for c in codes), default=0)
     return f"{prefix}{taken + 1:04d}"
 
 
@@ -339,6 +350,9 @@ def create(
         lead = session.scalar(select(CoopCase.lead_agency_id).where(CoopCase.id == case_id))
         if lead != actor.agency_id:
             raise RequestError(f"only case {case}'s lead agency invites agencies to its team")
+        # inviting is changing the team, which is the lead's coordinators' (case.team)
+        access.authorize(session, actor, "case.team", f"case:{case}",
+                         {"invite": to_agency})
     if kb_entry is not None and session.get(KbEntry, kb_entry) is None:
         raise RequestError(f"no knowledge-base entry {kb_entry}")
     if deadline is not None and deadline < utcnow().date():
@@ -370,6 +384,9 @@ def move(session: Session, actor: Actor, code: str, status: str, note: str = "")
     allowed_side = TRANSITIONS.get((request.status, status))
     if allowed_side is None:
         raise RequestError(f"request {code} cannot go from {request.status} to {status}")
+    if request.kind == "team_invitation" and status == "partially_answered":
+        raise RequestError(f"request {code} is an invitation: it is accepted (answered) or "
+                           "refused, not answered in part")
     action = "request.answer" if allowed_side == REQUESTED else "request.write"
     if allowed_side != side:
         raise WrongSide(actor, action, code, f"request {code}: only the {allowed_side} "
@@ -426,8 +443,8 @@ def grant(session: Session, actor: Actor, code: str, records: list[str] | None =
     if _side(actor, request) != REQUESTED:
         raise WrongSide(actor, "request.grant", code,
                         f"request {code}: only the agency asked grants its records")
-    access.authorize(session, actor, "request.grant", f"request:{code}",
-                     {"records": records})
+    if not access.allowed(actor, "request.grant"):
+        raise access.Forbidden(actor, "request.grant", f"request:{code}")
     if request.status not in GRANTABLE:
         raise RequestError(f"request {code} is {request.status}: records are granted once "
                            "it is acknowledged")
@@ -446,9 +463,14 @@ def grant(session: Session, actor: Actor, code: str, records: list[str] | None =
             StoredRecord.is_current.is_(True))).first() if agency == actor.agency_code else None
         if row is None:
             raise RequestError(f"your agency has no current record {key!r} to grant")
+        if row.retracted:
+            raise RequestError(f"record {key} is retracted: there is nothing to grant")
         if _consent_forbids(row):
             raise RequestError(f"{key}: the victim did not consent to sharing it beyond your "
                                "agency, and a grant does not override that")
+    access.authorize(session, actor, "request.grant", f"request:{code}",
+                     {"records": chosen, "to": request.requesting_agency.code,
+                      "purpose": request.purpose})
     now = utcnow()
     for key in chosen:
         if named[key].granted_at is None:
@@ -477,6 +499,9 @@ def granted_records(session: Session, actor: Actor, code: str) -> list[tuple[str
     if _side(actor, request) != REQUESTING:
         raise WrongSide(actor, "request.read", code, f"request {code}: its granted records "
                         "are for the requesting agency; yours are yours to read already")
+    access.authorize(session, actor, "request.read", f"request:{code}", {"granted": True})
+    if request.status in ("withdrawn", "refused"):
+        return []  # a grant serves its request's purpose, which is over
     keys = session.scalars(select(RequestRecord.record_key).where(
         RequestRecord.request_id == request.id, RequestRecord.granted_at.is_not(None))
         .order_by(RequestRecord.record_key)).all()
@@ -486,8 +511,8 @@ def granted_records(session: Session, actor: Actor, code: str) -> list[tuple[str
         row = session.scalars(select(StoredRecord).where(
             StoredRecord.agency_id == request.requested_agency_id, StoredRecord.ref == ref,
             StoredRecord.is_current.is_(True))).first()
-        if row is None or _consent_forbids(row):  # gone, or consent withdrawn since
-            continue
+        if row is None or row.retracted or _consent_forbids(row):
+            continue  # gone, retracted by its owner, or consent withdrawn since the grant
         access.authorize(session, actor, "request.read", f"record:{key}",
                          {"request": code, "purpose": request.purpose, "granted": True})
         out.append((key, dict(row.data)))

@@ -446,7 +446,8 @@ class CaseLink(Base):
     entry (a precedent)."""
 
     __tablename__ = "case_links"
-    __table_args__ = (UniqueConstraint("case_id", "kind", "target", name="uq_case_links"),)
+    __table_args__ = (UniqueConstraint("case_id", "kind", "target", "agency_id",
+                                       name="uq_case_links"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("coop_cases.id"))

@@ -92,7 +92,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["case_id"], ["coop_cases.id"]),
         sa.ForeignKeyConstraint(["agency_id"], ["agencies.id"]),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("case_id", "kind", "target", name="uq_case_links"),
+        sa.UniqueConstraint("case_id", "kind", "target", "agency_id", name="uq_case_links"),
     )
     op.create_table(
         "case_events",
