@@ -16,6 +16,7 @@ from tessera.cli import (
     outcomes,
     patterns,
     pprl,
+    publish,
     request,
     standard,
     synth,
@@ -51,6 +52,7 @@ app.add_typer(kb.app, name="kb")
 app.add_typer(case.app, name="case")
 app.add_typer(request.app, name="request")
 app.command("outcomes")(outcomes.outcomes_command)
+app.add_typer(publish.app, name="publish")
 
 
 def main() -> None:

@@ -67,6 +67,10 @@ POLICY: dict[str, frozenset[UserRole]] = {
     "kb.read": ANY_ROLE,
     "kb.write": frozenset({R.analyst, R.coordinator}),
     "outcomes.read": frozenset({R.analyst, R.coordinator, R.auditor}),
+    # publishing (tessera.publish): a release reads the records the coordinator may see and
+    # spends its collection's privacy budget, which only a coordinator or admin sets
+    "publish.release": frozenset({R.coordinator}),
+    "publish.budget": frozenset({R.admin, R.coordinator}),
 }
 # Actions on the whole hub, beyond one agency's view: only users of the convening organisation
 # may take them, with the roles POLICY names. Entities are resolved over every record the hub

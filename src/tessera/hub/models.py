@@ -595,3 +595,35 @@ class KbEntry(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PrivacyBudget(Base):
+    """A data collection's total privacy budget for differentially private releases
+    (``tessera.publish.ledger``), set by a coordinator or admin. ``delta_total`` is 0 for a
+    collection released with pure ε-DP only."""
+
+    __tablename__ = "privacy_budgets"
+
+    collection: Mapped[str] = mapped_column(String(100), primary_key=True)
+    epsilon_total: Mapped[float] = mapped_column(Float)
+    delta_total: Mapped[float] = mapped_column(Float, default=0.0)
+    set_by: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PrivacySpend(Base):
+    """What one release spent of a collection's budget. Appended, never changed: the sum of a
+    collection's rows is what it has spent."""
+
+    __tablename__ = "privacy_spends"
+    __table_args__ = (Index("ix_privacy_spends_collection", "collection", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    collection: Mapped[str] = mapped_column(String(100))
+    release_id: Mapped[str] = mapped_column(String(64), unique=True)
+    mechanism: Mapped[str] = mapped_column(String(64))
+    epsilon: Mapped[float] = mapped_column(Float)
+    delta: Mapped[float] = mapped_column(Float, default=0.0)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    description: Mapped[str] = mapped_column(Text, default="")
