@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import itertools
 import json
 import math
@@ -43,10 +44,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
-import opendp.prelude as dp
 import pycountry
 
 from tessera.patterns.routes import AGE_BANDS, Journey
@@ -68,10 +69,20 @@ KANON = "k-anonymity"
 DP = "differential-privacy"
 DP_MECHANISM = "discrete-laplace"
 
-# OpenDP marks constructors whose proofs are not yet vetted as "contrib" and refuses them
-# unless asked: the discrete Laplace on integer vectors is one. Its proof is published
-# (Canonne, Kamath, Steinke 2020) and OpenDP's tests cover it; we accept it knowingly.
-dp.enable_features("contrib")
+
+
+@functools.cache
+def _opendp() -> ModuleType:
+    """OpenDP, imported when a release is made: it takes over a second to import (it brings
+    scikit-learn), which every `tessera` command would otherwise pay at start-up.
+
+    OpenDP marks constructors whose proofs are not yet vetted as "contrib" and refuses them
+    unless asked: the discrete Laplace on integer vectors is one. Its proof is published
+    (Canonne, Kamath, Steinke 2020) and OpenDP's tests cover it; we accept it knowingly."""
+    import opendp.prelude as dp
+
+    dp.enable_features("contrib")
+    return dp
 
 
 @dataclass(frozen=True)
@@ -223,6 +234,7 @@ def default_contributions(by: Sequence[str]) -> int:
 def noise_scale(contributions: int, epsilon: float) -> float:
     """The smallest discrete Laplace scale OpenDP proves ε-DP for a sensitivity of
     ``contributions``."""
+    dp = _opendp()
     space = dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int)
     return float(dp.binary_search_param(
         lambda s: dp.m.make_laplace(*space, scale=s), d_in=contributions, d_out=epsilon))
@@ -266,10 +278,10 @@ def release_dp(victims: Iterable[Journey], by: Sequence[str], *, epsilon: float,
             capped[sum(index[d][v] * strides[d] for d, v in enumerate(cell))] += 1
 
     scale = noise_scale(cap, epsilon)
+    dp = _opendp()
     space = dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int)
     measurement = dp.m.make_laplace(*space, scale=scale)
-    # OpenDP's Measurement.map carries no annotations; it returns the ε proven
-    spent = float(measurement.map(cap))  # type: ignore[no-untyped-call]
+    spent = float(measurement.map(cap))  # the ε OpenDP proves for this sensitivity
     noisy = measurement([int(x) for x in capped])
     released = {cell: max(0, int(v))  # post-processing: no negative counts
                 for cell, v in zip(itertools.product(*values), noisy, strict=True) if v > 0}
