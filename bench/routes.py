@@ -22,7 +22,7 @@ from collections import Counter
 
 from tessera.linkage.features import person_rows
 from tessera.linkage.model import link
-from tessera.patterns.routes import corridors, emerging, journeys, route_label, shifts
+from tessera.patterns.routes import corridors, findings, journeys, route_label
 from tessera.synth.scenario import generate
 from tessera.synth.world import Settings
 
@@ -51,8 +51,8 @@ def run(scale: int, seed: int, period: str) -> None:
         began = time.perf_counter()
         built = journeys(records, people)
         found = corridors(built, period)
-        rising = emerging(found)
-        moved = shifts(found)
+        seen = findings(found)
+        rising, moved = seen.emerging, seen.shifts
         seconds = time.perf_counter() - began
         rank = {c.route: c.rank for c in found.corridors}
         top = [r for r in true_routes if rank.get(r, TOP + 1) <= TOP]

@@ -138,6 +138,26 @@ def test_each_move_is_the_named_sides_and_answers_need_a_coordinator(held: World
     assert move(held, "ua_sub", code, "withdrawn").status == "withdrawn"
 
 
+def test_next_moves_are_the_callers_sides_own_and_none_once_closed(held: World) -> None:
+    code = draft(held).code
+
+    def moves(user: str) -> list[str]:
+        found: list[str] = act(held, user, lambda s, a: requests.next_moves(
+            requests.get(s, a, code), a))
+        return found
+
+    assert moves("ua_sub") == ["sent", "withdrawn"]
+    move(held, "ua_sub", code, "sent")
+    assert moves("ua_sub") == ["withdrawn"]
+    assert moves("de_co") == ["acknowledged", "refused"]
+    assert moves("de_an") == []  # of the agency asked, but answering is for coordinators
+    move(held, "de_co", code, "acknowledged")
+    assert moves("de_co") == ["in_progress", "answered", "partially_answered", "refused"]
+    assert moves("ua_sub") == ["withdrawn"]
+    move(held, "de_co", code, "answered")
+    assert moves("ua_sub") == moves("de_co") == []
+
+
 def test_a_request_is_its_two_agencies_and_no_one_elses(held: World) -> None:
     code = draft(held).code
     move(held, "ua_sub", code, "sent")
@@ -276,6 +296,9 @@ def test_an_accepted_invitation_to_a_joint_team_makes_the_invitee_a_member(
     with pytest.raises(NotFound):  # not yet on the team: the case is not DE-FIU's to see
         act(held, "de_co", lambda s, a: cases.get_case(s, a, case))
     move(held, "de_co", made.code, "acknowledged")
+    offered = act(held, "de_co", lambda s, a: requests.next_moves(
+        requests.get(s, a, made.code), a))
+    assert "partially_answered" not in offered and "answered" in offered
     with pytest.raises(RequestError, match=r"accepted \(answered\) or refused"):
         move(held, "de_co", made.code, "partially_answered")
     move(held, "de_co", made.code, "answered")

@@ -364,6 +364,20 @@ def test_shifts_refuse_periods_out_of_order() -> None:
         routes.shifts(found, "2023", "2022")
 
 
+def test_findings_need_two_periods_and_then_hold_both_emerging_and_shifts() -> None:
+    one_year = routes.corridors(_history(("UA", "PL", "DE"), [5]))
+    assert routes.findings(one_year) == routes.Findings((), (), history=False)
+    found = routes.corridors([
+        *_history(("UA", "HU", "AT"), [2, 3, 2, 3, 25]),
+        *_history(("UA", "PL", "DE"), [20, 24, 19, 22, 23]),
+    ])
+    told = routes.findings(found)
+    assert told.history
+    assert told.emerging == tuple(routes.emerging(found))
+    assert [e.route for e in told.emerging] == [("UA", "HU", "AT")]
+    assert told.shifts == tuple(routes.shifts(found))
+
+
 # A generated scenario
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -26,6 +27,18 @@ def fail(message: str, code: int = 1) -> NoReturn:
     """Print one line on standard error and exit non-zero."""
     err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def out_file(path: Path | None) -> None:
+    """Refuse, before any work, an output file that cannot be one: a folder."""
+    if path is not None and path.is_dir():
+        fail(f"{path}: is a folder, not a file to write")
+
+
+def out_dir(path: Path) -> None:
+    """Refuse, before any work, an output folder that cannot be one: a file."""
+    if path.exists() and not path.is_dir():
+        fail(f"{path}: is a file, not a folder to write into")
 
 
 def settings() -> Settings:

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from tessera.cli.common import console, errors_as_messages, fail, open_hub
+from tessera.cli.common import console, errors_as_messages, fail, open_hub, out_file
 from tessera.cooperation import outcomes
 from tessera.files import write_csv
 from tessera.hub import admin
@@ -45,8 +45,7 @@ def outcomes_command(
     sentences, assets frozen and confiscated, and requests sent, received and answered with
     their response times and the share answered within the deadline (definitions in
     docs/cooperation.md)."""
-    if out is not None and out.is_dir():
-        fail(f"{out}: is a folder, not a file to write")
+    out_file(out)
     table_rates = _rates(rates) if rates else None
     with errors_as_messages():
         with open_hub().session() as s, console.status("counting…"):

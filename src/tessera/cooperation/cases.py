@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Exists, select, text
+from sqlalchemy import Exists, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from tessera.hub import access, records
@@ -39,6 +39,7 @@ from tessera.hub.models import (
     as_utc,
     utcnow,
 )
+from tessera.hub.numbering import next_code
 from tessera.hub.records import NotFound
 from tessera.standard.codes import HANDLING_CODE_MEANING, CaseStatus, HandlingCode
 from tessera.standard.countries import country_code
@@ -60,7 +61,8 @@ CRIME_TYPE_PATTERN = r"[a-z][a-z0-9_]{1,47}"
 CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 TITLE_MAX, NOTE_MAX, CRIME_TYPES_MAX = 300, 20_000, 20
 OWN_ONLY = HandlingCode.H3  # contributions shown to their own agency's users only
-# An arbitrary constant naming the advisory lock that serialises the numbering of cases.
+# An arbitrary constant naming the advisory lock that serialises the numbering of cases
+# (``tessera.hub.numbering``).
 _PG_LOCK_KEY = 0xCA5E
 
 
@@ -284,16 +286,8 @@ def _agency(session: Session, code: str) -> Agency:
 
 def _next_code(session: Session, actor: Actor, year: int) -> str:
     """The lead agency's next case number this year: "UA-POL-2026-0001"."""
-    if session.get_bind().dialect.name == "postgresql":
-        # two cases opened at once by one agency would otherwise take the same number
-        session.execute(text("SELECT pg_advisory_xact_lock(:k, :a)"),
-                        {"k": _PG_LOCK_KEY, "a": actor.agency_id})
-    prefix = f"{actor.agency_code}-{year}-"
-    taken = session.scalars(select(CoopCase.code).where(
-        CoopCase.lead_agency_id == actor.agency_id, CoopCase.code.startswith(prefix,
-                                                                            autoescape=True)))
-    numbers = [int(c[len(prefix):]) for c in taken if c[len(prefix):].isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+    return next_code(session, CoopCase.code, CoopCase.lead_agency_id, actor.agency_id,
+                     f"{actor.agency_code}-{year}-", _PG_LOCK_KEY)
 
 
 def open_case(session: Session, actor: Actor, *, title: str, country: str,

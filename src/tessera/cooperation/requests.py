@@ -21,7 +21,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from tessera.cooperation.cases import join_by_invitation
@@ -40,6 +40,7 @@ from tessera.hub.models import (
     as_utc,
     utcnow,
 )
+from tessera.hub.numbering import next_code
 from tessera.hub.records import NotFound
 from tessera.standard.codes import HandlingCode, SharingScope
 
@@ -160,6 +161,20 @@ def _side(actor: Actor, request: CoopRequest) -> str:
     return REQUESTING if request.requesting_agency_id == actor.agency_id else REQUESTED
 
 
+def next_moves(view: RequestView, actor: Actor) -> list[str]:
+    """The statuses the actor's side may move request ``view`` (as ``get`` gave it to the
+    actor) to now, in the order of ``TRANSITIONS`` (an invitation is not answered in part):
+    none for a closed request, and none for a
+    user whose roles do not let the side move it (``request.write`` on the requesting side,
+    ``request.answer`` on the side asked)."""
+    side = REQUESTING if view.requesting_agency == actor.agency_code else REQUESTED
+    if not access.allowed(actor, "request.write" if side == REQUESTING else "request.answer"):
+        return []
+    return [after for (before, after), who in TRANSITIONS.items()
+            if before == view.status and who == side
+            and not (view.kind == "team_invitation" and after == "partially_answered")]
+
+
 def view_of(session: Session, request: CoopRequest) -> RequestView:
     """A request as its parties see it (no permission check: the callers make it)."""
     events = session.scalars(select(RequestEvent).where(RequestEvent.request_id == request.id)
@@ -248,21 +263,15 @@ def listing(session: Session, actor: Actor, *, box: str = "all", status: str | N
 
 
 # An arbitrary constant naming the lock that serialises the numbering of requests on
-# PostgreSQL (SQLite's write transactions are serial already).
+# PostgreSQL (``tessera.hub.numbering``).
 _PG_LOCK_KEY = 0x7E0E5751
 
 
 def _new_code(session: Session, actor: Actor) -> str:
     """The next code of the actor's agency this year: REQ-AGENCY-YEAR-NNNN."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    year = utcnow().year
-    prefix = f"REQ-{actor.agency_code}-{year}-"
-    codes = session.scalars(select(CoopRequest.code).where(
-        CoopRequest.requesting_agency_id == actor.agency_id,
-        CoopRequest.code.startswith(prefix, autoescape=True))).all()
-    taken = max((int(c.rsplit("-", 1)[1]) for c in codes), default=0)
-    return f"{prefix}{taken + 1:04d}"
+    return next_code(session, CoopRequest.code, CoopRequest.requesting_agency_id,
+                     actor.agency_id, f"REQ-{actor.agency_code}-{utcnow().year}-",
+                     _PG_LOCK_KEY)
 
 
 def _event(session: Session, actor: Actor, request: CoopRequest, kind: str, *,

@@ -731,3 +731,25 @@ def shifts(found: Corridors, before: str | None = None, after: str | None = None
             f"{after}, {rise[1]} rose from {_pct(rise[2])} to {_pct(rise[3])}; "
             f"p = {p:.2g}, q = {q:.2g} (Fisher, across {len(tests)} paths)")))
     return sorted(out, key=lambda s: (s.p_value, s.origin, s.destination))
+
+
+# --- findings ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """The corridors emerging in the latest period and the shifts between the last two."""
+
+    emerging: tuple[Emerging, ...]
+    shifts: tuple[Shift, ...]
+    history: bool  # two periods or more: the latest has earlier ones to rise or shift against
+
+
+def findings(found: Corridors, alpha: float = 0.05) -> Findings:
+    """``emerging`` and ``shifts`` at false discovery rate ``alpha``, each with its other
+    defaults, when the corridors span at least two periods; with one period (or none) there
+    is no history to test against, and both are empty."""
+    if len(found.periods) < 2:
+        return Findings((), (), history=False)
+    return Findings(tuple(emerging(found, alpha=alpha)), tuple(shifts(found, alpha=alpha)),
+                    history=True)

@@ -393,12 +393,9 @@ def request_page(request: Request, caller: PageCaller, hub: HubDep,
         granted_rows = (requests.granted_records(session, actor, code)
                         if side == requests.REQUESTING and any(g for _, g in found.records)
                         else [])
-    action = "request.write" if side == requests.REQUESTING else "request.answer"
-    moves = [after for (before, after), who in requests.TRANSITIONS.items()
-             if before == found.status and who == side and access.allowed(actor, action)]
     return _page(
         request, "request.html", caller, r=found, today=dt.datetime.now(dt.UTC).date(),
-        moves=moves, granted_rows=granted_rows,
+        moves=requests.next_moves(found, actor), granted_rows=granted_rows,
         can_grant=(side == requests.REQUESTED and found.status in requests.GRANTABLE
                    and access.allowed(actor, "request.grant")
                    and not all(g for _, g in found.records)),

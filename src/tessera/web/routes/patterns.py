@@ -59,17 +59,15 @@ class Found:
     def corridors(self, period: str) -> Corridors:
         if period not in self._corridors:
             found = routes.corridors(self.journeys(), period)
-            findings: list[RouteFinding] = []
-            if len(found.periods) >= 2:  # the latest period has earlier ones to rise against
-                findings = [
-                    *(RouteFinding(kind="emerging", subject=routes.route_label(e.route),
-                                   period=e.period, p_value=e.p_value, q_value=e.q_value,
-                                   reason=e.reason) for e in routes.emerging(found)),
-                    *(RouteFinding(kind="shift", subject=f"{s.origin}→{s.destination}",
-                                   period=f"{s.before}→{s.after}", p_value=s.p_value,
-                                   q_value=s.q_value, reason=s.reason)
-                      for s in routes.shifts(found)),
-                ]
+            told = routes.findings(found)
+            findings = [
+                *(RouteFinding(kind="emerging", subject=routes.route_label(e.route),
+                               period=e.period, p_value=e.p_value, q_value=e.q_value,
+                               reason=e.reason) for e in told.emerging),
+                *(RouteFinding(kind="shift", subject=f"{s.origin}→{s.destination}",
+                               period=f"{s.before}→{s.after}", p_value=s.p_value,
+                               q_value=s.q_value, reason=s.reason) for s in told.shifts),
+            ]
             self._corridors[period] = Corridors(
                 period=found.period, periods=list(found.periods),
                 journeys=found.journeys, unknown_path=found.unknown_path,
