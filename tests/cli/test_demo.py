@@ -19,6 +19,7 @@ from tessera.hub.models import (
     CoopRequest,
     EncodedRecord,
     Hit,
+    PublishedRelease,
     StoredRecord,
     Submission,
 )
@@ -37,6 +38,8 @@ def test_demo_builds_a_hub_from_a_scenario(tmp_path: Path) -> None:
         assert {a["code"] for a in manifest["agencies"]} | {"IOM"} == codes
         statuses = dict(s.execute(select(Submission.file_name, Submission.status)).all())
         assert all(statuses[Path(a["file"]).name] == "committed" for a in manifest["agencies"])
+        # the convener published a k-anonymous table, a private one and synthetic victims
+        assert {r.kind for r in s.scalars(select(PublishedRelease))} >= {"table", "synthetic"}
         stored = s.scalar(select(func.count()).select_from(StoredRecord))
         assert stored == manifest["records"]
         assert audit.verify(s).ok

@@ -128,3 +128,29 @@ def test_estimate_from_an_overlap_table_writes_the_estimate_models_and_table(
     both = CliRunner().invoke(app, ["publish", "estimate", "--overlap", str(table),
                                     "--user", "x", "--out", str(out)])
     assert both.exit_code == 1 and "either --user" in both.stderr
+
+
+def test_synthetic_victims_spend_epsilon_and_delta(hub_cli: CliRunner, tmp_path: Path,
+                                                   db_url: str) -> None:
+    out = tmp_path / "synthetic"
+    args = ["publish", "synthetic", "--user", "ua_co", "--epsilon", "1", "--years",
+            "2024", "--records", "40", "--out", str(out)]
+    # a budget of ε alone cannot pay for Gaussian noise, which spends a δ too
+    hub_cli.invoke(app, ["publish", "budget", "hub", "--user", "ua_co", "--epsilon", "2"])
+    result = hub_cli.invoke(app, args)
+    assert result.exit_code == 1 and "release refused" in result.stderr
+    assert spends(db_url) == 0 and not out.exists()
+    hub_cli.invoke(app, ["publish", "budget", "hub", "--user", "ua_co", "--epsilon", "2",
+                         "--delta", "1e-6"])
+    result = hub_cli.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    with (out / "synthetic.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 40 and {r["year"] for r in rows} <= {"2024", "other"}
+    meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
+    assert meta["epsilon"] == pytest.approx(1.0) and meta["delta"] == 1e-7
+    assert meta["utility"]["records_true"] == 9 and meta["agencies"] == ["UA-POL"]
+    assert spends(db_url) == 1
+    refused = hub_cli.invoke(app, ["publish", "synthetic", "--user", "ua_an", "--epsilon",
+                                   "0.5", "--years", "2024", "--out", str(tmp_path / "x")])
+    assert refused.exit_code == 1 and "publish.release" in refused.stderr

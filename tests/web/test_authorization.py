@@ -107,8 +107,10 @@ OPERATIONS: list[tuple[str, str, dict[str, Any], set[str]]] = [
     ("GET", "/api/v1/audit", {}, {"ua_aud"}),
     ("GET", "/api/v1/audit/verification", {}, {"ua_aud", "root"}),
 ]
-# Operations anyone may call: signing in, and signing out (which ends only one's own session).
-PUBLIC = {("POST", "/api/v1/session"), ("DELETE", "/api/v1/session")}
+# Operations anyone may call: signing in, signing out (which ends only one's own session), and
+# reading the published statistics.
+PUBLIC = {("POST", "/api/v1/session"), ("DELETE", "/api/v1/session"),
+          ("GET", "/api/v1/statistics"), ("GET", "/api/v1/statistics/{release}")}
 USERS = ("ua_sub", "ua_aud", "md_an", "de_an", "io_an", "root")
 
 

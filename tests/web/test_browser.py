@@ -34,6 +34,7 @@ from sqlalchemy import select
 from tessera.hub.models import Agency, StoredRecord
 from tests.conftest import PROJECT_ROOT
 from tests.web.conftest import PASSWORD, Web
+from tests.web.test_statistics import published
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -310,6 +311,18 @@ def test_the_sign_in_page_loads_without_errors(tab: Callable[[], Tab]) -> None:
     stranger = tab()
     assert stranger.open("/login").status == 200
     stranger.screenshot("anonymous-login")
+    assert stranger.problems == []
+
+
+def test_the_public_statistics_load_without_signing_in(web: Web, tab: Callable[[], Tab]) -> None:
+    release_id = published(web)
+    stranger = tab()
+    assert stranger.open("/statistics").status == 200
+    stranger.screenshot("anonymous-statistics")
+    stranger.page.get_by_role("link", name="Victims by origin and gender").click()
+    stranger.page.wait_for_url(f"**/statistics/{release_id}")
+    assert stranger.page.get_by_test_id("bars").locator("rect").count() == 2
+    stranger.screenshot("anonymous-statistic")
     assert stranger.problems == []
 
 

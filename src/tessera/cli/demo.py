@@ -42,6 +42,8 @@ from tessera.network.analyse import analyse
 from tessera.network.source import from_hub
 from tessera.patterns import payments, routes
 from tessera.patterns import source as patterns_source
+from tessera.publish import ledger, mse, public, release, synthetic
+from tessera.publish import tables as publish_tables
 from tessera.standard.countries import country_name
 from tessera.synth import scenario as synth
 from tessera.synth.world import Settings as WorldSettings
@@ -98,6 +100,7 @@ def _register(hub: Hub, manifest: dict[str, Any]) -> list[tuple[str, str, list[s
         )
         users += [
             ("iom.analyst", code, ["analyst"]),
+            ("iom.coordinator", code, ["coordinator"]),
             ("auditor", code, ["auditor"]),
             ("admin", code, ["admin"]),
         ]
@@ -180,6 +183,7 @@ def demo(
     _network(hub, data_dir)
     _patterns(hub)
     _cooperation(hub)
+    _publish(hub, scenario.settings)
     with hub.session() as s:
         check = audit.verify(s)
     console.rule("[bold]Audit")
@@ -331,6 +335,44 @@ def _patterns(hub: Hub) -> None:
         + f"; {len(alerts):,} payment alerts: "
         + ", ".join(f"{n} {k}" for k, n in kinds.most_common())
         + " (see Patterns)")
+
+
+def _publish(hub: Hub, settings: WorldSettings) -> None:
+    """The convener's coordinator sets the hub's privacy budget and publishes a k-anonymous
+    table, a differentially private one, synthetic victims and an estimate of the victims no
+    agency has seen, on the public statistics page."""
+    console.rule("[bold]Published statistics")
+    years = (settings.start.year, settings.start.year + settings.years)
+    with console.status("releasing tables, synthetic victims and an estimate…"), \
+            hub.session() as s:
+        actor = admin.actor(s, "iom.coordinator")
+        ledger.set_budget(s, actor, "hub", 10.0, 1e-6)
+        records, people = publish_tables.from_hub(s, actor, {"publish": "demo"})
+        victims = publish_tables.victim_journeys(records, people)
+        kanon = release.release_kanon(publish_tables.count(victims, ["year", "origin"]))
+        dp = release.release_dp(victims, ["exploitation_type", "gender"], epsilon=1.0)
+        made = synthetic.make_synthetic(victims, epsilon=1.0, years=years, seed=0)
+        ledger.spend(s, actor, "hub", release_id=dp.id, mechanism=release.DP_MECHANISM,
+                     epsilon=dp.epsilon or 0.0, description="demo: exploitation by gender")
+        ledger.spend(s, actor, "hub", release_id=made.id, mechanism=synthetic.MECHANISM,
+                     epsilon=made.epsilon, delta=made.delta, description="demo: synthetic")
+        shown = [(kanon.id, public.of_table(kanon, "Victims by year and country of origin")),
+                 (dp.id, public.of_table(dp, "Victims by form of exploitation and gender")),
+                 (made.id, public.of_synthetic(made))]
+        kinds: dict[str, str] = dict(s.execute(select(Agency.code, Agency.kind)).all())
+        try:
+            estimate = mse.estimate(mse.from_lists(
+                publish_tables.victim_lists(records, people, kinds)))
+            estimate_id = release.new_id(dt.datetime.now(dt.UTC))
+            shown.append((estimate_id, public.of_estimate(estimate, estimate_id)))
+            low, high = estimate.interval
+            said = (f"{estimate.observed:,} victims seen, about {estimate.total:,.0f} in all "
+                    f"(95% interval {low:,.0f}–{high:,.0f})")
+        except mse.EstimationError as refused:  # the convener sees too few agencies' victims
+            said = f"no estimate: {refused}"
+        for release_id, public_release in shown:
+            public.publish(s, actor, release_id, public_release, "hub")
+    console.print(f"{len(shown)} releases on /statistics (ε 2 of the hub's 10 spent); {said}")
 
 
 def _show_visibility(hub: Hub, users: list[tuple[str, str, list[str]]]) -> None:

@@ -115,7 +115,7 @@ class Hub:
     def reading(self) -> Iterator[Session]:
         """A transaction that only reads: on SQLite it waits for no writer (WAL readers see the
         last commit). Nothing it writes is kept, and reads of records, which must be audited,
-        do not belong here: it is for looking up who is calling."""
+        do not belong here: it is for looking up who is calling, and for published statistics."""
         with self._readers() as session:
             yield session  # closing the session rolls its transaction back
 

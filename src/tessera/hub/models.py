@@ -627,3 +627,25 @@ class PrivacySpend(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     description: Mapped[str] = mapped_column(Text, default="")
+
+
+class PublishedRelease(Base):
+    """A release made public on the hub's statistics page (``tessera.publish.public``):
+    only what is safe to show anyone (its public metadata and its data), never the utility
+    computed from the true counts. Withdrawn releases are kept, marked, and no longer shown."""
+
+    __tablename__ = "published_releases"
+    __table_args__ = (Index("ix_published_releases_when", "published_at"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the release's id
+    kind: Mapped[str] = mapped_column(String(20))  # table, synthetic or estimate
+    title: Mapped[str] = mapped_column(String(300))
+    collection: Mapped[str] = mapped_column(String(100))
+    meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSONType)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType)  # columns and rows
+    published_by: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                             default=None)
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")

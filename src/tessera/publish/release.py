@@ -72,7 +72,7 @@ DP_MECHANISM = "discrete-laplace"
 
 
 @functools.cache
-def _opendp() -> ModuleType:
+def opendp() -> ModuleType:
     """OpenDP, imported when a release is made: it takes over a second to import (it brings
     scikit-learn), which every `tessera` command would otherwise pay at start-up.
 
@@ -234,7 +234,7 @@ def default_contributions(by: Sequence[str]) -> int:
 def noise_scale(contributions: int, epsilon: float) -> float:
     """The smallest discrete Laplace scale OpenDP proves ε-DP for a sensitivity of
     ``contributions``."""
-    dp = _opendp()
+    dp = opendp()
     space = dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int)
     return float(dp.binary_search_param(
         lambda s: dp.m.make_laplace(*space, scale=s), d_in=contributions, d_out=epsilon))
@@ -278,7 +278,7 @@ def release_dp(victims: Iterable[Journey], by: Sequence[str], *, epsilon: float,
             capped[sum(index[d][v] * strides[d] for d, v in enumerate(cell))] += 1
 
     scale = noise_scale(cap, epsilon)
-    dp = _opendp()
+    dp = opendp()
     space = dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int)
     measurement = dp.m.make_laplace(*space, scale=scale)
     spent = float(measurement.map(cap))  # the ε OpenDP proves for this sensitivity

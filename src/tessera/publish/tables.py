@@ -131,3 +131,15 @@ def from_hub(session: Session, actor: Actor, asked: Mapping[str, Any] | None = N
     who may view entities (the convener's), else each record is its own person."""
     return entities.viewable(session, actor, PUBLISH_TYPES, action="publish.release",
                              purpose=PURPOSE, detail={"asked": dict(asked)} if asked else None)
+
+
+def victim_lists(records: Iterable[tuple[str, Record]], people: Mapping[str, str],
+                 kinds: Mapping[str, str]) -> dict[str, set[str]]:
+    """The resolved victims on each kind of agency's list (``kinds``: agency code -> kind; an
+    agency of no known kind is a list of its own), for multiple systems estimation."""
+    lists: dict[str, set[str]] = {}
+    for agency, record in records:
+        if isinstance(record, Person) and record.is_victim:
+            key = f"{agency}/{record.ref}"
+            lists.setdefault(kinds.get(agency, agency), set()).add(people.get(key, key))
+    return lists

@@ -30,6 +30,7 @@ from tessera.web.routes import (
     requests,
     screening,
     session,
+    statistics,
     submissions,
 )
 
@@ -72,9 +73,10 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
     app.state.network = network.NetworkCache()  # each user's analysed network
     app.state.patterns = patterns.PatternsCache()  # each user's records and patterns
     for module in (session, records, entities, screening, submissions, exchanges, network,
-                   patterns, requests, outcomes, cases, kb, audit):
+                   patterns, requests, outcomes, cases, kb, audit, statistics):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(pages.router)
+    app.include_router(statistics.pages)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_middleware(BodyLimit)

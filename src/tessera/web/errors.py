@@ -24,6 +24,7 @@ from tessera.hub.records import AlreadyRetracted, NotFound
 from tessera.ingest.load import LoadError
 from tessera.linkage.pprl.schema import EncodingError
 from tessera.network.paths import NotInNetwork
+from tessera.publish.public import NotPublished
 from tessera.web.deps import CsrfRefused, NotSignedIn, Throttled
 from tessera.web.render import render
 from tessera.web.routes.screening import ScreeningError
@@ -36,6 +37,7 @@ STATUS: dict[type[Exception], int] = {
     CsrfRefused: 403,
     NotFound: 404,
     NotInNetwork: 404,  # a node the caller's network does not hold
+    NotPublished: 404,
     AlreadyRetracted: 409,
     CaseConflict: 409,  # before CaseError, which it is a kind of
     ExchangeMismatch: 409,  # before ExchangeError, which it is a kind of

@@ -22,7 +22,9 @@ _env = Environment(
 )
 
 # The navigation: (path, label, the action a user needs to see the entry; None: everyone
-# signed in). Pages check again on the server; this only hides what would be refused.
+# signed in; PUBLIC: anyone). Pages check again on the server; this only hides what would be
+# refused.
+PUBLIC = "*"
 NAVIGATION: tuple[tuple[str, str, str | None], ...] = (
     ("/", "Overview", None),
     ("/records", "Records", "record.read"),
@@ -33,6 +35,7 @@ NAVIGATION: tuple[tuple[str, str, str | None], ...] = (
     ("/cases", "Cases", "case.read"),
     ("/requests", "Requests", "request.read"),
     ("/audit", "Audit", "audit.read"),
+    ("/statistics", "Statistics", PUBLIC),
 )
 
 
@@ -55,7 +58,8 @@ def render(
 ) -> HTMLResponse:
     nav = [
         (path, label) for path, label, action in NAVIGATION
-        if actor is not None and (action is None or allowed(actor, action))
+        if action == PUBLIC
+        or (actor is not None and (action is None or allowed(actor, action)))
     ]
     html = _env.get_template(template).render(
         request=request, actor=actor, csrf_token=csrf_token, nav=nav,

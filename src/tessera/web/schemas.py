@@ -932,3 +932,29 @@ class OutcomeRow(BaseModel):
     response_days_p90: float | None
     answered_in_time: float | None = Field(description="Of the replies to requests with a "
                                            "deadline, the share on or before it")
+
+
+RELEASE_PATTERN = r"^R\d{8}-[0-9a-f]{8}$"
+
+
+class PublishedSummary(BaseModel):
+    """A release on the public statistics page."""
+
+    id: str = Field(examples=["R20261201-1a2b3c4d"])
+    kind: Literal["table", "synthetic", "estimate"]
+    title: str
+    method: str = Field(description="k-anonymity, differential-privacy, mst-fixed-tree, or "
+                                    "multiple systems estimation")
+    epsilon: float | None = Field(description="The ε it spent (differential privacy)")
+    delta: float | None
+    collection: str
+    published_at: dt.datetime
+
+
+class PublishedRelease(PublishedSummary):
+    """A published release: its public metadata (method, parameters, ε and δ, notes; never
+    its utility, which is computed from the true counts) and its data."""
+
+    metadata: dict[str, Any]
+    columns: list[str]
+    rows: list[list[Any]]
