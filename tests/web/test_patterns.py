@@ -156,6 +156,10 @@ def test_the_page_pictures_the_corridors_and_lists_alerts_risk_and_gaps(scheme: 
     assert page.status_code == 200
     html = page.text
     assert 'data-testid="flows"' in html and 'data-route="UA→PL→DE"' in html
+    # and on the map: Ukraine shaded as the origin, Germany as the destination
+    assert 'data-testid="map"' in html and html.count('data-route="UA→PL→DE"') == 2
+    assert 'data-country="UA"' in html and "Ukraine (origin)" in html
+    assert "Germany (destination)" in html and "Poland (transit)" in html
     assert html.count("structuring-") == 2 and "just under the 10,000" in html
     assert "uninvestigated victim" in html
 
@@ -174,5 +178,8 @@ def test_the_patterns_page_draws_the_flows_in_a_browser(
     box = flows.bounding_box()
     assert box is not None and box["width"] > 400 and box["height"] > 150
     assert flows.locator("path").count() == 1 and flows.locator("rect").count() == 3
+    world = analyst.page.get_by_test_id("map")
+    assert world.is_visible() and world.locator("path[data-route]").count() == 1
+    assert world.locator("path[data-country]").count() > 10
     assert analyst.column("corridors", 2) == ["UA→PL→DE"]
     assert len(analyst.column("alerts", 1)) == 2

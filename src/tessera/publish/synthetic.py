@@ -266,7 +266,11 @@ def make_synthetic(victims: Iterable[Journey], *, epsilon: float, delta: float =
     noisy1, sigma1, rho1 = _measure(np.concatenate(ones), len(CATEGORICAL), rho * PHASE_ONE)
     splits = np.cumsum([len(public[name]) for name in CATEGORICAL])[:-1]
     noisy_ones = dict(zip(CATEGORICAL, np.split(noisy1, splits), strict=True))
-    n_noisy = float(np.mean([v.sum() for v in noisy_ones.values()]))
+    # Each marginal's sum is the number of victims plus the noise of all its cells: weighted
+    # by the inverse of that noise's variance (σ² × cells), the small domains count most.
+    cells = np.array([len(public[name]) for name in CATEGORICAL], dtype=np.float64)
+    sums = np.array([noisy_ones[name].sum() for name in CATEGORICAL])
+    n_noisy = float(np.sum(sums / cells) / np.sum(1.0 / cells))
 
     # step 3: compress each domain to the values seen above the noise
     kept: dict[str, list[str]] = {}

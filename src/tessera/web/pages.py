@@ -44,6 +44,7 @@ from tessera.web.schemas import (
     SubmissionPublic,
     SubmissionResult,
 )
+from tessera.web.worldmap import world_map
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -320,6 +321,8 @@ def patterns_page(request: Request, caller: PageCaller, state: StateDep,
     return _page(
         request, "patterns.html", caller, corridors=corridors,
         picture=flows(corridors.corridors), alerts=[AlertPublic.of(a) for a in alerts],
+        world=world_map(corridors.corridors,
+                        [f.subject for f in corridors.findings if f.kind == "emerging"]),
         counts=dict(Counter(a.typology for a in alerts).most_common()),
         risky=len(ranked), risk=[RiskPublic.of(r) for r in ranked[:15]],
         gaps=[*found.systemic_gaps(), *patterns.cooperation_gaps(state.hub, caller.actor)],

@@ -71,7 +71,7 @@ def statistic_page(request: Request, release: ReleaseId, caller: OptionalCallerD
     columns, rows = data["columns"], data["rows"]
     bars: list[tuple[str, int]] = []
     if summary.kind == public.TABLE:
-        ranked = sorted(rows, key=lambda r: -r[-1])[:BARS]
+        ranked = sorted(rows, key=lambda r: -int(r[-1]))[:BARS]
         bars = [(" · ".join(str(v).replace("_", " ") for v in r[:-1]), int(r[-1]))
                 for r in ranked]
     return render(request, "statistic.html", {
