@@ -160,8 +160,22 @@ def test_the_page_pictures_the_corridors_and_lists_alerts_risk_and_gaps(scheme: 
     assert 'data-testid="map"' in html and html.count('data-route="UA→PL→DE"') == 2
     assert 'data-country="UA"' in html and "Ukraine (origin)" in html
     assert "Germany (destination)" in html and "Poland (transit)" in html
-    assert html.count("structuring-") == 2 and "just under the 10,000" in html
+    assert html.count(">structuring-") == 2 and "just under the 10,000" in html
+    assert html.count('href="/patterns/alerts/structuring-') == 2
     assert "uninvestigated victim" in html
+
+
+def test_an_alert_page_draws_its_payments_and_an_unknown_alert_is_not_found(
+        scheme: Web) -> None:
+    analyst = scheme.signed_in("de_an")
+    page = analyst.get("/patterns/alerts/structuring-1")
+    assert page.status_code == 200
+    html = page.text
+    assert 'data-testid="money"' in html and html.count("data-from=") >= 1
+    assert "just under the 10,000" in html
+    assert analyst.get("/patterns/alerts/structuring-99").status_code == 404
+    assert analyst.get("/patterns/alerts/..%2Faudit").status_code in (404, 422)
+    assert scheme.signed_in("ua_aud").get("/patterns/alerts/structuring-1").status_code == 403
 
 
 def test_the_patterns_page_draws_the_flows_in_a_browser(
@@ -183,3 +197,9 @@ def test_the_patterns_page_draws_the_flows_in_a_browser(
     assert world.locator("path[data-country]").count() > 10
     assert analyst.column("corridors", 2) == ["UA→PL→DE"]
     assert len(analyst.column("alerts", 1)) == 2
+    analyst.page.get_by_role("link", name="structuring-1").click()
+    analyst.page.wait_for_url("**/patterns/alerts/structuring-1")
+    analyst.screenshot("de_an-alert")
+    money = analyst.page.get_by_test_id("money")
+    assert money.is_visible() and money.locator("g[data-account]").count() >= 2
+    assert analyst.problems == []

@@ -15,6 +15,7 @@ from tessera.cooperation import cases, requests
 from tessera.hub import access, entities, hits, logins, oversight, records, submissions
 from tessera.network.paths import NotInNetwork
 from tessera.standard.records import RECORD_TYPES
+from tessera.web import moneyflow
 from tessera.web.deps import (
     SESSION_COOKIE,
     Caller,
@@ -327,6 +328,26 @@ def patterns_page(request: Request, caller: PageCaller, state: StateDep,
         risky=len(ranked), risk=[RiskPublic.of(r) for r in ranked[:15]],
         gaps=[*found.systemic_gaps(), *patterns.cooperation_gaps(state.hub, caller.actor)],
     )
+
+
+@router.get("/patterns/alerts/{alert}", response_class=HTMLResponse)
+def alert_page(request: Request, caller: PageCaller, state: StateDep,
+               cache: patterns.CacheDep,
+               alert: Annotated[str, PathParam(pattern=r"^[a-z_]+(-[a-z_]+)*-\d{1,9}$")]
+               ) -> HTMLResponse:
+    """One payment alert as a flow diagram, with its payments: from the same records, read
+    and audited the same way, as the Patterns page."""
+    assert caller.actor is not None
+    found = patterns.found_for(state.hub, caller.actor, cache, {"patterns": "alert",
+                                                               "alert": alert})
+    try:
+        chosen, paid = found.alert(alert)
+    except LookupError:
+        raise records.NotFound(caller.actor, "patterns.read", f"alert:{alert}",
+                               f"no payment alert {alert} in the records you may see") from None
+    return _page(request, "alert.html", caller, alert=AlertPublic.of(chosen),
+                 picture=moneyflow.diagram(chosen.accounts, paid),
+                 payments=sorted(paid, key=lambda p: p.time))
 
 
 @router.get("/requests", response_class=HTMLResponse)

@@ -12,12 +12,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
+import pyarrow as pa
 from fastapi import APIRouter, Depends, Query, Request
 
 from tessera.hub.access import Actor
 from tessera.hub.db import Hub
 from tessera.network.source import state
 from tessera.patterns import gaps, indicators, payments, profiles, routes, source
+from tessera.web import moneyflow
 from tessera.web.cache import Fingerprint, PerUser
 from tessera.web.deps import ActorDep, StateDep
 from tessera.web.schemas import (
@@ -47,6 +49,7 @@ class Found:
     countries: dict[str, str]  # agency code -> country (the hub's directory)
     _journeys: list[routes.Journey] | None = None
     _corridors: dict[str, Corridors] = field(default_factory=dict)
+    _transactions: pa.Table | None = None
     _alerts: list[payments.Alert] | None = None
     _risk: indicators.Assessment | None = None
     _gaps: list[gaps.Gap] | None = None
@@ -75,11 +78,26 @@ class Found:
                 corridors=[CorridorPublic.of(c) for c in found.corridors], findings=findings)
         return self._corridors[period]
 
+    def transactions(self) -> pa.Table:
+        if self._transactions is None:
+            self._transactions = source.transactions(self.records)
+        return self._transactions
+
     def alerts(self) -> list[payments.Alert]:
         if self._alerts is None:
-            self._alerts = payments.scan(source.transactions(self.records),
+            self._alerts = payments.scan(self.transactions(),
                                          victims=source.victim_accounts(self.records))
         return self._alerts
+
+    def alert(self, alert_id: str) -> tuple[payments.Alert, list[moneyflow.Payment]]:
+        """An alert and its payments, or LookupError."""
+        found = next((a for a in self.alerts() if a.id == alert_id), None)
+        if found is None:
+            raise LookupError(alert_id)
+        wanted = set(found.transactions)
+        rows = [r for r in self.transactions().to_pylist() if r["id"] in wanted]
+        return found, [moneyflow.Payment(r["payer"], r["beneficiary"], r["amount"],
+                                         r["currency"] or "", r["time"]) for r in rows]
 
     def risk(self) -> indicators.Assessment:
         if self._risk is None:
