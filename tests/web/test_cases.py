@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tessera.hub import admin
 from tests.web.conftest import PASSWORD, Web
+from tests.web.test_request_pages import as_browser, post
 
 CASES = "/api/v1/cases"
 
@@ -97,3 +98,43 @@ def test_the_case_pages_show_the_team_and_withhold_h3_content(
     assert web.signed_in("de_an").get(f"/cases/{code}").status_code == 404
     assert 'href="/cases"' in ua.get("/").text
     assert 'href="/cases"' not in web.signed_in("ua_aud").get("/").text
+
+
+def test_a_case_is_worked_through_its_pages_forms(web: Web, joint_case: tuple[str, int]) -> None:
+    code, task = joint_case
+    ukraine, ua_token = as_browser(web, "ua_sub")
+    moldova, md_token = as_browser(web, "md_an")
+    board = ukraine.get("/cases").text
+    assert 'data-testid="board"' in board and 'data-testid="new-case"' in board
+    opened = post(ukraine, "/cases", ua_token, title="Kharkiv drivers", country="Ukraine",
+                  crime_types="forced_labour")
+    assert opened.startswith("/cases/") and "Kharkiv drivers" in ukraine.get(opened).text
+    page = ukraine.get(f"/cases/{code}").text
+    assert 'data-testid="case-status"' in page  # the lead moves it
+    assert 'data-testid="case-status"' not in moldova.get(f"/cases/{code}").text
+    post(ukraine, f"/cases/{code}/status", ua_token, status="under_investigation",
+         reason="victims identified")
+    post(moldova, f"/cases/{code}/notes", md_token, body="the shelter took two more")
+    post(moldova, f"/cases/{code}/tasks", md_token, title="call the hotline", agency="MD-NGO",
+         due="2027-01-15")
+    post(ukraine, f"/cases/{code}/tasks/{task}/done", ua_token)
+    post(ukraine, f"/cases/{code}/links", ua_token, kind="record", target="UA-POL/UA-P1",
+         note="the recruiter")
+    view = web.signed_in("ua_sub").get(f"{CASES}/{code}").json()
+    assert view["case"]["status"] == "under_investigation"
+    assert {t["title"]: t["done_by"] for t in view["tasks"]} == {
+        "interview the witness": "ua_sub", "call the hotline": None}
+    assert [li["target"] for li in view["links"]] == ["UA-POL/UA-P1"]
+    assert any(e.get("body") == "the shelter took two more" for e in view["timeline"])
+    # refused: a move only the lead may make, a bad date, a form without the CSRF token
+    assert moldova.post(f"/cases/{code}/status", data={"csrf_token": md_token,
+                                                       "status": "prosecution"}).status_code == 403
+    bad = moldova.post(f"/cases/{code}/tasks", data={"csrf_token": md_token, "title": "x",
+                                                     "due": "15/01/2027"})
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.text
+    assert ukraine.post(f"/cases/{code}/notes", data={"body": "forged"}).status_code == 403
+    stranger, de_token = as_browser(web, "de_an")
+    assert stranger.post(f"/cases/{code}/notes", data={"csrf_token": de_token,
+                                                       "body": "nosy"}).status_code == 404
+    timeline = web.signed_in("ua_sub").get(f"{CASES}/{code}").json()["timeline"]
+    assert not any(e.get("body") in ("forged", "nosy") for e in timeline)

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from tessera.cooperation import cases, requests
 from tessera.hub import access, entities, hits, logins, oversight, records, submissions
 from tessera.network.paths import NotInNetwork
+from tessera.standard.codes import HandlingCode
 from tessera.standard.records import RECORD_TYPES
 from tessera.web import moneyflow
 from tessera.web.deps import (
@@ -488,8 +489,24 @@ def cases_page(
     assert caller.actor is not None
     with hub.session() as session:
         found = cases.list_cases(session, caller.actor, status=status or None)
-    return _page(request, "cases.html", caller, cases=found, status=status,
-                 statuses=[s.value for s in cases.STATUSES])
+    statuses = [s.value for s in cases.STATUSES]
+    board = {s: [c for c in found if c.status == s] for s in statuses if not status or s == status}
+    return _page(request, "cases.html", caller, cases=found, status=status, statuses=statuses,
+                 board=board, can_open=access.allowed(caller.actor, "case.write"))
+
+
+@router.post("/cases")
+def open_case_page(caller: PageCaller, hub: HubDep,
+                   title: Annotated[str, Form(max_length=300)],
+                   country: Annotated[str, Form(max_length=64)],
+                   crime_types: Annotated[str, Form(max_length=500)] = "") -> Response:
+    assert caller.actor is not None
+    with hub.session() as session:
+        made = cases.open_case(session, caller.actor, title=title, country=country,
+                               crime_types=[t.strip() for t in crime_types.split(",")
+                                            if t.strip()])
+        code = made.code
+    return RedirectResponse(f"/cases/{quote(code)}", status_code=303)
 
 
 @router.get("/cases/{case}", response_class=HTMLResponse)
@@ -500,7 +517,72 @@ def case_page(
     assert caller.actor is not None
     with hub.session() as session:
         view = cases.get_case(session, caller.actor, case)
-    return _page(request, "case.html", caller, view=view)
+    return _page(request, "case.html", caller, view=view,
+                 can_write=access.allowed(caller.actor, "case.write"),
+                 is_lead=view.case.lead == caller.actor.agency_code,
+                 link_kinds=cases.LINK_KINDS, handling_codes=[h.value for h in HandlingCode])
+
+
+CaseCode = Annotated[str, PathParam(pattern=CASE_CODE_PATTERN)]
+
+
+def _to_case(code: str) -> Response:
+    return RedirectResponse(f"/cases/{quote(code)}", status_code=303)
+
+
+@router.post("/cases/{case}/status")
+def case_status_page(caller: PageCaller, hub: HubDep, case: CaseCode,
+                     status: Annotated[str, Form(max_length=32)],
+                     reason: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    assert caller.actor is not None
+    with hub.session() as session:
+        cases.set_status(session, caller.actor, case, status, reason=reason)
+    return _to_case(case)
+
+
+@router.post("/cases/{case}/notes")
+def case_note_page(caller: PageCaller, hub: HubDep, case: CaseCode,
+                   body: Annotated[str, Form(max_length=20000)],
+                   handling_code: Annotated[str, Form(max_length=8)] = "") -> Response:
+    assert caller.actor is not None
+    with hub.session() as session:
+        cases.note(session, caller.actor, case, body, handling_code or None)
+    return _to_case(case)
+
+
+@router.post("/cases/{case}/tasks")
+def case_task_page(caller: PageCaller, hub: HubDep, case: CaseCode,
+                   title: Annotated[str, Form(max_length=300)],
+                   agency: Annotated[str, Form(max_length=32)] = "",
+                   due: Annotated[str, Form(max_length=10)] = "") -> Response:
+    assert caller.actor is not None
+    try:
+        day = dt.date.fromisoformat(due) if due.strip() else None
+    except ValueError:
+        raise cases.CaseError(f"the due date is a date (YYYY-MM-DD), not {due!r}") from None
+    with hub.session() as session:
+        cases.add_task(session, caller.actor, case, title, agency_code=agency or None, due=day)
+    return _to_case(case)
+
+
+@router.post("/cases/{case}/tasks/{task_id}/done")
+def case_task_done_page(caller: PageCaller, hub: HubDep, case: CaseCode,
+                        task_id: Annotated[int, PathParam(ge=1, le=MAX_BIG_ID)]) -> Response:
+    assert caller.actor is not None
+    with hub.session() as session:
+        cases.complete_task(session, caller.actor, case, task_id)
+    return _to_case(case)
+
+
+@router.post("/cases/{case}/links")
+def case_link_page(caller: PageCaller, hub: HubDep, case: CaseCode,
+                   kind: Annotated[str, Form(max_length=16)],
+                   target: Annotated[str, Form(max_length=300)],
+                   note: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    assert caller.actor is not None
+    with hub.session() as session:
+        cases.link(session, caller.actor, case, kind, target, note)
+    return _to_case(case)
 
 
 @router.get("/healthz")
