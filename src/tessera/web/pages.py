@@ -122,8 +122,18 @@ def overview(request: Request, caller: PageCaller, hub: HubDep) -> HTMLResponse:
              for s in submissions.list_submissions(session, actor, limit=10)]
             if access.allowed(actor, "submission.read") else []
         )
+        # what needs the agency's attention: new hits, overdue requests, open cases
+        today = dt.datetime.now(dt.UTC).date()
+        notices = (hits.notices_for(session, actor, unread_only=True, limit=200)
+                   if access.allowed(actor, "hit.read") else None)
+        overdue = (requests.listing(session, actor, overdue_on=today, limit=200)
+                   if access.allowed(actor, "request.read") else None)
+        open_cases = (Counter(c.status for c in cases.list_cases(session, actor)
+                              if c.closed_at is None)
+                      if access.allowed(actor, "case.read") else None)
     return _page(request, "overview.html", caller, counts=counts, total=sum(counts.values()),
-                 submissions=recent)
+                 submissions=recent, notices=notices, overdue=overdue, open_cases=open_cases,
+                 statuses=[s.value for s in cases.STATUSES])
 
 
 @router.get("/records", response_class=HTMLResponse)
