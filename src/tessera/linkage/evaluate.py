@@ -3,10 +3,9 @@ scenario's person rows with their truth."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from itertools import combinations
 from typing import Any
 
 from tessera.linkage.features import person_rows
@@ -37,25 +36,30 @@ class Scores:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def _pairs(groups: Mapping[str, str], across: bool) -> set[tuple[str, str]]:
-    members: dict[str, list[str]] = defaultdict(list)
-    for item, group in groups.items():
-        members[group].append(item)
-    return {
-        (a, b) for ids in members.values() for a, b in combinations(sorted(ids), 2)
-        if not across or a.split("/", 1)[0] != b.split("/", 1)[0]
-    }
+def _pairs(groups: Iterable[Hashable]) -> int:
+    """How many pairs of items fall in one group, given each item's group."""
+    return sum(n * (n - 1) // 2 for n in Counter(groups).values())
 
 
 def pairwise(found: Mapping[str, str], truth: Mapping[str, str], *,
              across: bool = False) -> Scores:
     """Pairwise precision and recall of clusters ``found`` (record -> cluster) against
     ``truth`` (record -> true entity), over the records in ``truth``. Records are "AGENCY/ref";
-    ``across``: count only pairs of records of different agencies."""
-    found = {k: v for k, v in found.items() if k in truth}
-    found.update({k: f"single:{k}" for k in truth if k not in found})
-    expected, got = _pairs(truth, across), _pairs(found, across)
-    return Scores(len(expected), len(got), len(expected & got))
+    ``across``: count only pairs of records of different agencies.
+
+    Pairs are counted, not listed: a pair is found and true when both records share a cluster
+    and a true entity, so a million records with clusters of any size take a second."""
+    records = list(truth)
+    cluster = {k: found.get(k, f"single:{k}") for k in records}
+    expected = _pairs(truth[k] for k in records)
+    got = _pairs(cluster[k] for k in records)
+    correct = _pairs((cluster[k], truth[k]) for k in records)
+    if across:  # less the pairs within one agency
+        agency = {k: k.split("/", 1)[0] for k in records}
+        expected -= _pairs((truth[k], agency[k]) for k in records)
+        got -= _pairs((cluster[k], agency[k]) for k in records)
+        correct -= _pairs((cluster[k], truth[k], agency[k]) for k in records)
+    return Scores(expected, got, correct)
 
 
 def _records(agency: Agency) -> list[tuple[str, Record]]:

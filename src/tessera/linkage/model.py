@@ -9,7 +9,9 @@ weigh heavily when they agree.
 
 from __future__ import annotations
 
+import copy
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,12 +20,14 @@ import pyarrow as pa
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
 from splink.internals.exceptions import EMTrainingException
 
 from tessera.linkage.features import COLUMNS
 from tessera.linkage.resolve import cluster
 
 MATCH_THRESHOLD = 0.9
+TRAINING_PAIRS = 5e6  # pairs an EM round samples at most
 IDENTIFIERS = ("phones", "documents", "emails", "accounts")
 
 
@@ -53,6 +57,9 @@ def _names(plain: bool) -> Any:
 def _birth() -> Any:
     year, month, day = (cll.ExactMatchLevel(c) for c in ("birth_year", "birth_month",
                                                          "birth_day"))
+    # A date that stops short (a year, a year and month) agrees with a fuller one as far as
+    # it goes: that is evidence for, where a different month or day is evidence against, so
+    # they are levels of their own.
     return cl.CustomComparison(
         output_column_name="birth",
         comparison_description="dates of birth, full or partial",
@@ -61,7 +68,11 @@ def _birth() -> Any:
             cll.And(year, month, day).configure(label_for_charts="the same date"),
             cll.And(year, cll.ColumnsReversedLevel("birth_month", "birth_day")).configure(
                 label_for_charts="day and month swapped"),
+            cll.And(year, month, cll.NullLevel("birth_day")).configure(
+                label_for_charts="the same month (no day on one)"),
             cll.And(year, month).configure(label_for_charts="the same month"),
+            cll.And(year, cll.NullLevel("birth_month")).configure(
+                label_for_charts="the same year (no month on one)"),
             year.configure(label_for_charts="the same year"),
             cll.AbsoluteDifferenceLevel("birth_year", 1).configure(
                 label_for_charts="a year apart"),
@@ -85,13 +96,33 @@ def _documents() -> Any:
     )
 
 
+# A name shared by more records than this is no evidence on its own: pairs of such records
+# are scored only when something else (the date of birth, an identifier) joins them. Two
+# records that share only a name weigh about log2(records / sharers) for it against the
+# log2(records / 2) the prior asks (about one other record of each person), so a name shared
+# by more than a handful of records cannot reach the match threshold alone, at any volume. 20
+# leaves room for the lower thresholds an analyst may choose, and bounds the pairs a name
+# makes (1.3 million at a million records, where 50 made 4.6 million).
+COMMON_NAME = 20
+# Dates of birth that agree as far as both go (a year, a year and month, or the full date,
+# or the full date with day and month swapped), given the same year.
+_DATES_AGREE = """(l.birth_month is null or r.birth_month is null
+    or (l.birth_month = r.birth_month
+        and (l.birth_day is null or r.birth_day is null or l.birth_day = r.birth_day))
+    or (l.birth_month = r.birth_day and l.birth_day = r.birth_month))"""
+
+
 def settings(*, plain_names: bool = False, prior: float = 1e-4) -> SettingsCreator:
     """The linkage model: comparisons, and the blocking rules that choose pairs to score.
-    ``prior``: the chance that two records picked at random are one person."""
+    ``prior``: the chance that two records picked at random are one person.
+
+    Records are numbered (``row``) for Splink, which joins and deduplicates candidate pairs
+    on that number rather than on the longer "AGENCY/ref"; ``rare_name_key`` is the name's
+    key when at most ``COMMON_NAME`` records have it (``_prepare``)."""
     return SettingsCreator(
         link_type="dedupe_only",
         probability_two_random_records_match=prior,
-        unique_id_column_name="unique_id",
+        unique_id_column_name="row",
         comparisons=[
             _names(plain_names),
             _birth(),
@@ -101,12 +132,19 @@ def settings(*, plain_names: bool = False, prior: float = 1e-4) -> SettingsCreat
             _documents(),
         ],
         blocking_rules_to_generate_predictions=[
-            # a part alike and the same birth year; the same name parts; names alike part for
-            # part (any script, any romanisation); or any identifier shared. Looser rules (a
-            # part alike and the same nationality) make blocks of millions of pairs at scale.
-            block_on("name_keys", "birth_year", arrays_to_explode=["name_keys"]),
-            block_on("name_sorted"),
-            block_on("name_key"),
+            # Names alike part for part (any script, romanisation or order) with dates of
+            # birth that agree as far as both go (or with day and month swapped); the same
+            # uncommon name; a part alike with the same full date; any identifier shared.
+            # Pairs the rules leave out (one part alike and the same year, or birth dates
+            # that disagree) scored below 0.5 unless they shared an identifier, and were
+            # most of the candidates: hundreds of millions at a million records (Nguyễn,
+            # Mohamed). Rules that explode arrays come last, so that Splink leaves out the
+            # pairs the rules before them made.
+            CustomRule(f"l.name_key = r.name_key and l.birth_year = r.birth_year "
+                       f"and {_DATES_AGREE}"),
+            block_on("rare_name_key"),
+            block_on("name_keys", "birth_year", "birth_month", "birth_day",
+                     arrays_to_explode=["name_keys"]),
             *(block_on(c, arrays_to_explode=[c]) for c in IDENTIFIERS),
         ],
         # keeps each comparison's level and weight on the scored pairs, for the explanations
@@ -180,36 +218,66 @@ def _findings(model: dict[str, Any]) -> dict[str, list[str]]:
     return findings
 
 
-def _match(pair: dict[str, Any], findings: dict[str, list[str]]) -> Match:
-    reasons = []
-    for name, words in findings.items():
-        gamma = pair[f"gamma_{name}"]
-        weight = float(pair[f"mw_{name}"] or 0.0) + float(pair.get(f"mw_tf_adj_{name}") or 0.0)
-        finding = MISSING if gamma < 0 else words[gamma]
-        reasons.append((SUBJECTS.get(name, name), finding, round(weight, 2)))
-    return Match(pair["unique_id_l"], pair["unique_id_r"], float(pair["match_probability"]),
-                 float(pair["match_weight"]), tuple(reasons))
+Reasons = tuple[tuple[str, str, float], ...]
 
 
-def link(rows: list[dict[str, Any]], *, plain_names: bool = False,
+def _reasons(findings: dict[str, list[str]]) -> Callable[[dict[str, Any]], Reasons]:
+    """A function from one scored pair's levels and weights to its reasons. The same reason
+    recurs on many pairs, so each is made once and shared (a million matches then cost a
+    few hundred megabytes, not gigabytes)."""
+    made: dict[tuple[str, int, float], tuple[str, str, float]] = {}
+
+    def reasons(pair: dict[str, Any]) -> Reasons:
+        found = []
+        for name, words in findings.items():
+            gamma = pair[f"gamma_{name}"]
+            weight = round(float(pair[f"mw_{name}"] or 0.0)
+                           + float(pair.get(f"mw_tf_adj_{name}") or 0.0), 2)
+            reason = made.get((name, gamma, weight))
+            if reason is None:
+                finding = MISSING if gamma < 0 else words[gamma]
+                reason = made[name, gamma, weight] = (SUBJECTS.get(name, name), finding, weight)
+            found.append(reason)
+        return tuple(found)
+
+    return reasons
+
+
+def link(rows: list[dict[str, Any]] | pa.Table, *, plain_names: bool = False,
          threshold: float = MATCH_THRESHOLD, seed: int = 0,
          memory_limit: str = "3GB") -> Linkage:
-    """Train the model on ``rows`` (``tessera.linkage.features`` rows), score the candidate
-    pairs and cluster those at or above ``threshold``. DuckDB keeps its tables within
-    ``memory_limit`` and spills the rest to a temporary folder."""
+    """Train the model on ``rows`` (``tessera.linkage.features`` rows, or an Arrow table of
+    them with ``schema()``), score the candidate pairs and cluster those at or above
+    ``threshold``. DuckDB keeps its tables within ``memory_limit`` and spills the rest to a
+    temporary folder."""
+    table = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows, schema=schema())
     with tempfile.TemporaryDirectory(prefix="tessera-linkage-") as spill:
         con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": spill,
                                      "preserve_insertion_order": False})
         try:
-            return _link(con, rows, plain_names, threshold, seed)
+            return _link(con, table, plain_names, threshold, seed)
         finally:
             con.close()
 
 
-def _link(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], plain_names: bool,
+def _prepare(con: duckdb.DuckDBPyConnection, table: pa.Table) -> None:
+    """The table Splink reads, ``people``: the rows numbered in their order, and the name's
+    key again where the name is uncommon (a column for one blocking rule)."""
+    con.register("people_in", table)
+    con.execute("""
+        create table people as
+        select row_number() over () - 1 as row, *,
+               case when count(*) over (partition by name_key) <= ?
+                    then name_key end as rare_name_key
+        from people_in""", [COMMON_NAME])
+    con.unregister("people_in")
+
+
+def _link(con: duckdb.DuckDBPyConnection, table: pa.Table, plain_names: bool,
           threshold: float, seed: int) -> Linkage:
     api = DuckDBAPI(con)
-    people = api.register(pa.Table.from_pylist(rows, schema=_schema()), table_name="people")
+    _prepare(con, table)
+    people = api.register("people", table_name="people_input")
     # Splink warns of parameters EM could not train (a level no pair reached); they keep
     # their defaults, which is what the scores in bench/linkage.py are measured with.
     linker = Linker(people, settings(plain_names=plain_names), log_level="ERROR")
@@ -223,40 +291,57 @@ def _link(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], plain_name
     if not 0 < linker.misc.save_model_to_json()["probability_two_random_records_match"] < 1:
         # No two records share a document or a phone, so that estimate is empty: assume
         # about one other record of each person (n/2 matching pairs of n(n-1)/2).
-        prior = min(0.5, 1 / max(len(rows) - 1, 1))
+        prior = min(0.5, 1 / max(table.num_rows - 1, 1))
         linker = Linker(people, settings(plain_names=plain_names, prior=prior),
                         log_level="ERROR")
-    training = linker.training
-    training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
     # Two rounds of EM, each blocked on columns the other compares, so every comparison is
     # trained once (Splink cannot train on blocking rules that explode arrays, nor a
     # comparison on the columns its round blocks on: the first round, on the same name parts,
-    # trains the dates of birth, the second the names).
+    # trains the dates of birth, the second the names). Each round samples records so that it
+    # sees about TRAINING_PAIRS pairs: tens of millions at a million records otherwise.
     for rule in (block_on("name_sorted"), block_on("birth_year", "birth_month", "birth_day")):
-        _train(training, rule)
+        _train(linker, rule)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
-    findings = _findings(linker.misc.save_model_to_json())
-    matches = [_match(pair, findings) for pair in predictions.as_record_list()]
-    groups = cluster((r["unique_id"] for r in rows),
-                     ((m.left, m.right, m.probability) for m in matches), {})
+    reasons = _reasons(_findings(linker.misc.save_model_to_json()))
+    ids = table["unique_id"].to_pylist()
+    matches = []
+    # only what a Match needs (the output also holds both records' values, arrays and all)
+    scored = con.table(predictions.physical_name)
+    wanted = ["row_l", "row_r", "match_probability", "match_weight",
+              *(c for c in scored.columns if c.startswith(("gamma_", "mw_")))]
+    batches = scored.select(*wanted).to_arrow_reader()
+    for batch in batches:
+        for pair in batch.to_pylist():
+            matches.append(Match(ids[pair["row_l"]], ids[pair["row_r"]],
+                                 float(pair["match_probability"]), float(pair["match_weight"]),
+                                 reasons(pair)))
+    predictions.drop_table_from_database_and_remove_from_cache()
+    groups = cluster(ids, ((m.left, m.right, m.probability) for m in matches), {})
     return Linkage(matches, groups.of)
 
 
-def _train(training: Any, rule: Any) -> None:
+def _train(linker: Linker, rule: Any) -> None:
     """One round of EM. With few records a round may find no pairs at all, or no pair at
     some level of a comparison (Splink 5 then refuses the m probability of 0 it estimates):
-    the comparisons the round would train keep what they had."""
+    the model then stays as it was. Splink takes the comparisons a round cannot train out of
+    the model while it trains and leaves them out when the round fails, which would drop,
+    say, the dates of birth from every score: hence the copy put back."""
+    model = linker._settings_obj  # Splink offers no public way to put it back
+    before = copy.deepcopy(model.core_model_settings)
     try:
-        training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True)
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True, max_pairs=TRAINING_PAIRS)
     except EMTrainingException:
-        pass
+        model.core_model_settings = before
     except ValueError as exc:
         if "m_probability" not in str(exc):
             raise
+        model.core_model_settings = before
 
 
-def _schema() -> pa.Schema:
+def schema() -> pa.Schema:
+    """The Arrow schema of the rows ``link`` takes (``tessera.linkage.features.COLUMNS``)."""
     text, number, texts = pa.string(), pa.int32(), pa.list_(pa.string())
     kinds = {"birth_year": number, "birth_month": number, "birth_day": number,
              "name_keys": texts, **dict.fromkeys(IDENTIFIERS, texts)}
