@@ -33,7 +33,7 @@ from sqlalchemy import select
 
 from tessera.hub.models import Agency, StoredRecord
 from tests.conftest import PROJECT_ROOT
-from tests.web.conftest import PASSWORD, Web
+from tests.web.conftest import PASSWORD, Web, submit
 from tests.web.test_statistics import published
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -283,7 +283,8 @@ def test_a_rejected_upload_reports_each_row_and_field_and_writes_nothing(
 
 
 PAGES = {
-    "ua_sub": ["/", "/records", "/records/UA-POL/UA-P2", "/submissions"],
+    "ua_sub": ["/", "/records", "/records/UA-POL/UA-P2", "/submissions", "/cases",
+               "/statistics"],
     "ua_aud": ["/", "/audit", "/audit?verify=1"],
     "de_an": ["/", "/records", "/records/UA-POL/UA-P2"],
 }
@@ -324,6 +325,32 @@ def test_the_public_statistics_load_without_signing_in(web: Web, tab: Callable[[
     assert stranger.page.get_by_test_id("bars").locator("rect").count() == 2
     stranger.screenshot("anonymous-statistic")
     assert stranger.problems == []
+
+
+def test_an_analyst_reads_the_knowledge_base_and_the_outcomes(
+    web: Web, tab: Callable[[], Tab],
+) -> None:
+    added = web.signed_in("de_an").post("/api/v1/kb", json={
+        "kind": "playbook", "title": "Reflection period in practice", "countries": ["MD"],
+        "body": "How shelters explain the reflection period to victims."})
+    assert added.status_code == 201, added.text
+    submit(web.world, "UA-POL", [
+        {"record_type": "person", "ref": "V1", "name": "Vira One", "roles": "victim",
+         "sharing_scope": "members"},
+        {"record_type": "outcome", "ref": "O1", "kind": "charge", "person_ref": "UA-P2",
+         "date": "2025-05-02", "sharing_scope": "members"},
+    ])
+    analyst = tab()
+    analyst.sign_in("de_an", then="/kb?q=reflection")
+    assert analyst.page.get_by_test_id("kb-hits").locator("mark").count() >= 1
+    analyst.screenshot("de_an-kb")
+    analyst.page.get_by_role("link", name="Reflection period in practice").click()
+    analyst.page.wait_for_url(f"**/kb/{added.json()['id']}")
+    analyst.screenshot("de_an-kb-entry")
+    assert analyst.open("/outcomes?by=agency").status == 200
+    assert analyst.page.get_by_test_id("outcomes-chart").locator("rect[data-value]").count() == 3
+    analyst.screenshot("de_an-outcomes")
+    assert analyst.problems == []
 
 
 def test_a_user_who_is_not_an_auditor_gets_the_403_page_for_the_audit_log(

@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from sqlalchemy import ColumnElement, exists, func, literal, literal_column, select, table
 from sqlalchemy import text as sql
 from sqlalchemy import type_coerce as coerce
@@ -140,8 +141,7 @@ class EntryIn(BaseModel):
         return _each(values, _crime_type)
 
 
-def _first_problem(exc: ValidationError) -> str:
-    error = exc.errors()[0]
+def _problem(error: ErrorDetails) -> str:
     loc = [str(p) for p in error["loc"]]
     where = f"field {loc[0]!r}" if loc else "entry"
     if len(loc) > 1 and loc[1].isdigit():
@@ -150,6 +150,20 @@ def _first_problem(exc: ValidationError) -> str:
     if error["type"] == "extra_forbidden":
         message = f"unknown field (fields: {', '.join(EntryIn.model_fields)})"
     return f"{where}: {message}"
+
+
+def _first_problem(exc: ValidationError) -> str:
+    return _problem(exc.errors()[0])
+
+
+def problems(data: Mapping[str, Any]) -> list[str]:
+    """Every reason ``data`` is not an entry, each naming its field, as ``check`` words the
+    first (a form shows them all at once); none when it is one."""
+    try:
+        EntryIn.model_validate(data)
+    except ValidationError as exc:
+        return [_problem(error) for error in exc.errors()]
+    return []
 
 
 def check(data: Mapping[str, Any] | EntryIn) -> EntryIn:

@@ -77,6 +77,8 @@ def create_app(settings: Settings, hub: Hub | None = None) -> FastAPI:
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(pages.router)
     app.include_router(statistics.pages)
+    app.include_router(kb.pages)
+    app.include_router(outcomes.pages)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_middleware(BodyLimit)

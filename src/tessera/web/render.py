@@ -34,6 +34,8 @@ NAVIGATION: tuple[tuple[str, str, str | None], ...] = (
     ("/patterns", "Patterns", "patterns.read"),
     ("/cases", "Cases", "case.read"),
     ("/requests", "Requests", "request.read"),
+    ("/outcomes", "Outcomes", "outcomes.read"),
+    ("/kb", "Knowledge base", "kb.read"),
     ("/audit", "Audit", "audit.read"),
     ("/statistics", "Statistics", PUBLIC),
 )
