@@ -32,6 +32,28 @@ class Settings(BaseSettings):
     engine: Literal["duckdb", "spark"] = Field(
         default="duckdb", description="Analytics engine for linkage and pattern scans."
     )
+    spark_master: str = Field(
+        default="local[2]",
+        description="With engine spark: the master URL, local[N] (N cores of this machine) or "
+        "a cluster's (spark://host:7077, yarn, k8s://https://host:443).",
+    )
+    spark_app_name: str = Field(default="tessera", description="Spark application name.")
+    spark_driver_memory: str = Field(
+        default="2g", description="Spark driver memory (in local mode, all of Spark's memory)."
+    )
+    spark_executor_memory: str | None = Field(
+        default=None, description="Memory of each Spark executor on a cluster (e.g. 8g)."
+    )
+    spark_conf: dict[str, str] = Field(
+        default_factory=dict,
+        description="Further Spark settings, e.g. {'spark.executor.cores': '4'}; they win "
+        "over Tessera's own defaults (spark.sql.shuffle.partitions: 4 per local core).",
+    )
+    spark_scratch: Path | None = Field(
+        default=None,
+        description="Folder for the Parquet files handed to Spark; on a cluster, one every "
+        "executor sees at the same path (a shared mount). A temporary folder when unset.",
+    )
     demo: bool = Field(default=False, description="Demo mode: allows the built-in demo secret.")
     secret_key: str = Field(
         default=DEMO_SECRET, description="Server secret for sessions and tokens."

@@ -13,7 +13,16 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from tessera.cli.common import console, errors_as_messages, fail, open_hub
+from tessera.cli.common import (
+    console,
+    errors_as_messages,
+    fail,
+    open_hub,
+    out_dir,
+    out_file,
+    settings,
+)
+from tessera.engine import Engine, EngineError, open_tables
 from tessera.files import write_csv
 from tessera.hub import admin
 from tessera.patterns import gaps, indicators, outliers, payments, profiles, routes, source
@@ -46,17 +55,6 @@ SHIFT_COLUMNS = ("origin", "destination", "before", "after", "falling", "rising"
                  "people_before", "people_after", "falling_share_before",
                  "falling_share_after", "rising_share_before", "rising_share_after", "p_value",
                  "q_value", "reason")
-
-
-def _out_file(path: Path | None) -> None:
-    """Refuse, before any work, an output file that cannot be one."""
-    if path is not None and path.is_dir():
-        fail(f"{path}: is a folder, not a file to write")
-
-
-def _out_dir(path: Path) -> None:
-    if path.exists() and not path.is_dir():
-        fail(f"{path}: is a file, not a folder to write into")
 
 
 def _records(user: str | None, files: list[Path] | None, asked: dict[str, Any],
@@ -101,14 +99,13 @@ def routes_command(
     """Each person's journey (recruitment, legs, exploitation) put together across agencies,
     corridors origin → transit → destination counted by period, mode, crossing and documents,
     and the corridors emerging or shifting, each with its test."""
-    _out_dir(out)
+    out_dir(out)
     with errors_as_messages():
         routes.check_period(period)
         journeys = _journeys(user, files, {"patterns": "routes"}, resolve)
         found = routes.corridors(journeys, period)
-        history = len(found.periods) >= 2  # the latest period has earlier ones to rise against
-        rising = routes.emerging(found, alpha=alpha) if history else []
-        moved = routes.shifts(found, alpha=alpha) if history else []
+        told = routes.findings(found, alpha)
+        rising, moved = told.emerging, told.shifts
     written = {  # file: (columns, rows); the columns named so that an empty table has them
         "corridors.csv": (CORRIDOR_COLUMNS, found.rows()),
         "breakdown.csv": (("route", "by", "value", "people"), found.breakdown_rows()),
@@ -130,7 +127,7 @@ def routes_command(
     console.print(table)
     for reason in [*(e.reason for e in rising), *(m.reason for m in moved)]:
         console.print(f"• {reason}")
-    if not history:
+    if not told.history:
         console.print(f"one {period} of data: no history for corridors to emerge or shift against")
     elif not rising and not moved:
         console.print(f"no corridor emerging or shifting at a false discovery rate of {alpha}")
@@ -154,7 +151,7 @@ def profiles_command(
 ) -> None:
     """Recruitment and exploitation profiles: tactics, channels, promised jobs, exploitation
     types, industries and methods of control, by corridor, period or victim profile."""
-    _out_file(out)
+    out_file(out)
     groups = [b.strip() for b in by.split(",") if b.strip()]
     chosen = [f.strip() for f in facets.split(",") if f.strip()] if facets else None
     with errors_as_messages():
@@ -201,25 +198,34 @@ def payments_command(
     cycle_hops: Annotated[int, typer.Option(
         min=3, help="Longest cycle followed, in hops.")] = DEFAULT.cycle_hops,
     top: Annotated[int, typer.Option(min=0, help="Alerts to show.")] = 10,
+    engine: Annotated[Engine | None, typer.Option(
+        help="Scan on this engine: duckdb (this machine) or spark (the Spark of the "
+             "TESSERA_SPARK_* settings); TESSERA_ENGINE when not given.")] = None,
 ) -> None:
     """Laundering typologies in transactions: structuring, stacks, bipartite blocks, cycles,
     gather-scatter, scatter-gather, payments from many victims, pass-through mules, fan-in
     and fan-out. Each alert names its accounts, transactions, amounts and time span and says
     which rule fired and why."""
-    _out_file(out)
+    out_file(out)
     columns = {"payer": payer, "beneficiary": beneficiary, "amount": amount, "time": time}
     tx, victims = _transactions(user, files, transactions, columns)
     with errors_as_messages():
         rules = Rules(threshold=threshold, fan_min=fan_min, cycle_hops=cycle_hops)
         wanted = typology or list(payments.TYPOLOGIES)
-        with Progress(console=console, transient=True) as bar:
-            task = bar.add_task(f"scanning {tx.num_rows:,} transactions", total=len(wanted))
-            alerts = payments.scan(tx, rules, victims=victims, typologies=wanted,
-                                   progress=lambda _t, _n: bar.advance(task))
+        try:
+            with (open_tables(settings(), engine) as db,
+                  Progress(console=console, transient=True) as bar):
+                task = bar.add_task(f"scanning {tx.num_rows:,} transactions on {db.name}",
+                                    total=len(wanted))
+                alerts = payments.scan(tx, rules, victims=victims, typologies=wanted,
+                                       progress=lambda _t, _n: bar.advance(task), engine=db)
+        except EngineError as err:  # no Spark here, or it did not start
+            fail(str(err))
     rows = [a.row() for a in alerts]
     write_csv(out, ALERT_COLUMNS, rows)
     counts = Counter(a.typology for a in alerts)
-    summary = Table(title=f"{len(alerts):,} alerts in {tx.num_rows:,} transactions")
+    summary = Table(title=f"{len(alerts):,} alerts in {tx.num_rows:,} transactions "
+                          f"(on {db.name})")
     summary.add_column("typology")
     summary.add_column("alerts", justify="right")
     summary.add_column("accounts", justify="right")
@@ -248,7 +254,7 @@ def indicators_command(
     """Trafficking indicators (ILO's forced-labour indicators, FATF and FinCEN financial red
     flags) found in the records, and a risk score per person, organisation, account and case
     with the indicators and records behind it."""
-    _out_file(out)
+    out_file(out)
     with errors_as_messages():
         chosen = indicators.load(rules)
         found, people = _records(user, files, {"patterns": "indicators"}, resolve)
@@ -287,7 +293,7 @@ def outliers_command(
     """Accounts whose payments set them apart from their peers (isolation forest over
     counts, counterparties, amounts, cash, round sums and pass-through), each with the
     features that make it stand out."""
-    _out_file(out)
+    out_file(out)
     tx, _ = _transactions(user, files, transactions, dict(zip(REQUIRED, REQUIRED, strict=True)))
     with errors_as_messages(), console.status(f"scoring the accounts of {tx.num_rows:,} "
                                               "transactions…"):
@@ -316,7 +322,7 @@ def gaps_command(
     """Systemic gaps: countries often on routes whose agencies rarely report; victims in no
     investigated case; corridors with no financial report; and, on the hub, your agency's
     hits with no follow-up request and its requests past their deadline."""
-    _out_file(out)
+    out_file(out)
     found, people = _records(user, files, {"patterns": "gaps"}, resolve)
     followed: list[gaps.Gap] = []
     if files:

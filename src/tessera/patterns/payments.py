@@ -23,10 +23,13 @@ fan-in, nor a stack's layers as bipartite blocks. Every alert names its accounts
 part in the pattern), its transactions, amounts and time span, and says in words which rule
 fired and why.
 
-Everything heavy is SQL over one table (``t``) and views of it, so that the same queries can
-run on Spark (issue 11): windows, joins and grouping, with DuckDB's list functions only where
-a path is followed. Small results (blocks of payers and payees, chains of mules) are put
-together in Python. Times are whole seconds (``ts``), so the SQL compares integers.
+Everything heavy is SQL over one table (``t``) and tables made from it, so that the same
+queries run on Spark: windows, joins and grouping, with DuckDB's list functions only where a
+path is followed. The SQL goes through ``tessera.engine.Tables``: on DuckDB as written, on
+Spark translated (``scan(..., engine=...)``). Small results (blocks of payers and payees,
+chains of mules) are put together in Python, the same for both. Times are whole seconds
+(``ts``), so the SQL compares integers; where rows come back in no set order, they are put in
+one before anything depends on it, so that every engine gives the same alerts.
 """
 
 # ruff: noqa: S608  # the SQL is built from Rules' numbers and fixed column names; the one
@@ -37,15 +40,16 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
+from tessera.engine import DuckTables, EngineError, Tables
 from tessera.patterns.stats import poisson_tail
 
 DAY = 86_400
@@ -263,6 +267,7 @@ def scan(
     progress: Callable[[str, int], None] | None = None,
     threads: int | None = None,
     memory_limit: str = "6GB",
+    engine: Tables | None = None,
 ) -> list[Alert]:
     """Every typology alert in ``transactions`` (see ``table`` and ``read_csv`` for its
     columns), most specific typology first.
@@ -270,8 +275,10 @@ def scan(
     ``victims`` maps accounts known to be victims' to their case ("" if unknown): it enables
     the many-victims rule. ``typologies`` limits the scan to some (the others' transactions
     are then not claimed). ``progress(typology, alerts)`` is told as each rule finishes.
-    DuckDB keeps within ``memory_limit`` and spills the rest to a temporary folder; a scan
-    that still cannot finish raises PaymentsError."""
+    The scan runs on ``engine`` (``tessera.engine.open_tables``: DuckDB or Spark), which it
+    leaves open; by default on a DuckDB of its own, kept within ``memory_limit`` and
+    ``threads``, which spills the rest to a temporary folder. A scan that still cannot finish
+    raises PaymentsError."""
     rules = rules or Rules()
     wanted = list(TYPOLOGIES) if typologies is None else list(typologies)
     unknown = sorted(set(wanted) - set(TYPOLOGIES))
@@ -282,35 +289,40 @@ def scan(
                if c not in transactions.column_names]
     if missing:
         raise PaymentsError(f"transactions lack column(s) {', '.join(missing)}")
-    with tempfile.TemporaryDirectory(prefix="tessera-payments-") as spill:
-        con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": spill})
-        if threads:
-            con.execute(f"SET threads = {int(threads)}")
-        try:
-            return _Scan(con, transactions, rules, victims or {}).run(wanted, progress)
-        except duckdb.Error as err:  # out of memory, or a value DuckDB could not take
-            raise PaymentsError(f"the scan failed: {err}") from None
-        finally:
-            con.close()
+    db = engine or DuckTables(memory_limit=memory_limit, threads=threads)
+    try:
+        return _Scan(db, transactions, rules, victims or {}).run(wanted, progress)
+    except EngineError as err:  # out of memory, or a value the engine could not take
+        raise PaymentsError(f"the scan failed: {err}") from None
+    finally:
+        if engine is None:
+            db.close()
+
+
+ROW = "tessera_row"  # the input's row number, added to the table the engine reads
 
 
 class _Scan:
-    def __init__(self, con: duckdb.DuckDBPyConnection, transactions: pa.Table, rules: Rules,
+    def __init__(self, db: Tables, transactions: pa.Table, rules: Rules,
                  victims: Mapping[str, str]) -> None:
-        self.con, self.r, self.victims = con, rules, victims
-        con.register("source", transactions)
+        self.db, self.r, self.victims = db, rules, victims
+        db.register("source", transactions.append_column(
+            ROW, pa.array(np.arange(1, transactions.num_rows + 1, dtype=np.int64))))
         names = transactions.column_names
-        ident = "CAST(id AS VARCHAR)" if "id" in names else "CAST(row_number() OVER () AS VARCHAR)"
+        ident = "CAST(id AS VARCHAR)" if "id" in names else f"CAST({ROW} AS VARCHAR)"
         currency = "coalesce(currency, '')" if "currency" in names else "''"
-        # k: a dense integer key, cheaper to join and claim on than the caller's ids
-        con.execute(f"""CREATE TEMP TABLE t AS SELECT row_number() OVER () AS k,
+        # k: a dense integer key, cheaper to join and claim on than the caller's ids: the
+        # row's place in the input, so the same on every engine (ties in time break on it).
+        # Times to the second below (an engine that rounds and one that truncates differ).
+        db.create("t", f"""SELECT {ROW} AS k,
             {ident} AS id, CAST(payer AS VARCHAR) AS payer,
             CAST(beneficiary AS VARCHAR) AS beneficiary, CAST(amount AS DOUBLE) AS amount,
-            {currency} AS currency, CAST(epoch(CAST(time AS TIMESTAMP)) AS BIGINT) AS ts
+            {currency} AS currency,
+            CAST(floor(epoch(CAST(time AS TIMESTAMP))) AS BIGINT) AS ts
             FROM source WHERE payer <> beneficiary""")
-        con.unregister("source")
-        con.execute("CREATE TEMP TABLE claimed (k BIGINT PRIMARY KEY)")
-        con.execute("CREATE TEMP VIEW live AS SELECT t.* FROM t ANTI JOIN claimed USING (k)")
+        # what no rule has explained yet: t less the transactions claimed
+        db.register("claimed", pa.table({"k": pa.array([], pa.int64())}))
+        db.view("live", "SELECT t.* FROM t ANTI JOIN claimed USING (k)")
         self._blocks: tuple[list[_Found], list[_Found]] | None = None
         self._span: int | None = None
         self._totals: dict[str, dict[str, int]] = {}
@@ -328,7 +340,10 @@ class _Scan:
         found: list[_Found] = []
         for typology in TYPOLOGIES:
             if typology in wanted:
-                alerts = rules[typology]()
+                # in one order whatever order the engine gave the rows in: alerts are
+                # numbered in it
+                alerts = sorted(rules[typology](), key=lambda f: (
+                    sorted(set(f.keys)), sorted(f.accounts.items()), f.reason))
                 self._claim(alerts)
                 found.extend(alerts)
                 if progress is not None:
@@ -340,8 +355,10 @@ class _Scan:
     def _claim(self, found: list[_Found]) -> None:
         keys = sorted({k for f in found for k in f.keys})
         if keys:
-            self.con.execute("INSERT INTO claimed SELECT DISTINCT unnest(?) "
-                             "ON CONFLICT DO NOTHING", [keys])
+            self.db.register("fresh", pa.table({"k": pa.array(keys, pa.int64())}))
+            self.db.create("claimed", "SELECT k FROM claimed UNION ALL SELECT k FROM fresh")
+            # made again: a view on Spark holds the tables it read when it was made
+            self.db.view("live", "SELECT t.* FROM t ANTI JOIN claimed USING (k)")
 
     def _bursts(self, source: str, partition: str, gap: int) -> str:
         """SQL numbering the runs ('bursts') of ``source``'s rows per ``partition``: a new
@@ -362,16 +379,15 @@ class _Scan:
         if not rows:
             return rows
         if self._span is None:
-            low, high = self.con.execute("SELECT min(ts), max(ts) FROM t").fetchone() or (0, 0)
+            low, high = self.db.rows("SELECT min(ts), max(ts) FROM t")[0]
             self._span = max(DAY, (high or 0) - (low or 0))
-            accounts = self.con.execute(
-                "SELECT count(*) FROM (SELECT payer FROM t UNION SELECT beneficiary FROM t)"
-            ).fetchone()
-            self._tests = (accounts[0] if accounts else 0) * (self._span // DAY + 1)
+            (accounts,), = self.db.rows(
+                "SELECT count(*) FROM (SELECT payer FROM t UNION SELECT beneficiary FROM t)")
+            self._tests = accounts * (self._span // DAY + 1)
         for side in sides:
             if side not in self._totals:
-                self._totals[side] = dict(self.con.execute(
-                    f"SELECT {side}, count(*) FROM t GROUP BY {side}").fetchall())
+                self._totals[side] = dict(self.db.rows(
+                    f"SELECT {side}, count(*) FROM t GROUP BY {side}"))
         span, level = self._span, self.r.burst_alpha / max(1, self._tests)
 
         def chance(row: tuple[Any, ...]) -> float:
@@ -390,13 +406,12 @@ class _Scan:
         many. Data of too few account-periods to hold one such period (under a thousand, at
         the default rarity) cannot say what is rare: the floor stays at ``fan_min``."""
         r = self.r
-        counts = self.con.execute(f"""SELECT n, count(*) FROM (
+        counts = self.db.rows(f"""SELECT n, count(*) FROM (
                 SELECT count(DISTINCT {other}) AS n FROM t GROUP BY {centre}, ts // {r.fan_span})
-            GROUP BY n ORDER BY n DESC""").fetchall()
-        low, high = self.con.execute("SELECT min(ts), max(ts) FROM t").fetchone() or (0, 0)
-        accounts = self.con.execute(f"SELECT count(DISTINCT {centre}) FROM t").fetchone()
-        periods = ((high or 0) // r.fan_span - (low or 0) // r.fan_span + 1) * (
-            accounts[0] if accounts else 0)
+            GROUP BY n ORDER BY n DESC""")
+        low, high = self.db.rows("SELECT min(ts), max(ts) FROM t")[0]
+        (accounts,), = self.db.rows(f"SELECT count(DISTINCT {centre}) FROM t")
+        periods = ((high or 0) // r.fan_span - (low or 0) // r.fan_span + 1) * accounts
         allowed, seen = r.fan_rarity * periods, 0
         if allowed < 1:
             return r.fan_min
@@ -410,8 +425,7 @@ class _Scan:
         """Table ``relay``: pairs of live transactions where money arriving at an account
         leaves it within ``gap`` seconds, in the same currency, less at most the relay cut,
         and not straight back."""
-        self.con.execute("DROP TABLE IF EXISTS relay")
-        self.con.execute(f"""CREATE TEMP TABLE relay AS
+        self.db.create("relay", f"""
             SELECT i.k AS kin, o.k AS kout, i.payer AS src, i.beneficiary AS via,
                    o.beneficiary AS dst, i.ts AS tin, o.ts AS tout
             FROM live i JOIN live o ON o.payer = i.beneficiary AND o.currency = i.currency
@@ -422,12 +436,12 @@ class _Scan:
 
     def structuring(self) -> list[_Found]:
         r = self.r
-        rows = self.con.execute(f"""SELECT beneficiary, list(k ORDER BY ts), list(DISTINCT payer),
+        rows = self.db.rows(f"""SELECT beneficiary, list(k), list(DISTINCT payer),
                 count(*), min(amount), max(amount), max(ts) - min(ts)
             FROM {self._bursts(f'''(SELECT * FROM live WHERE amount >= {r.threshold *
                 r.structuring_floor} AND amount < {r.threshold})''', 'beneficiary',
                 r.structuring_gap)}
-            GROUP BY beneficiary, burst HAVING count(*) >= {r.structuring_min}""").fetchall()
+            GROUP BY beneficiary, burst HAVING count(*) >= {r.structuring_min}""")
         return [
             _Found("structuring", {account: "receiver", **dict.fromkeys(payers, "depositor")},
                    keys,
@@ -443,10 +457,11 @@ class _Scan:
         payers, a block of their own."""
         if self._blocks is not None:
             return self._blocks
-        rows = self.con.execute(f"""SELECT payer, list_sort(list(DISTINCT beneficiary)),
+        rows = self.db.rows(f"""SELECT payer, list_sort(list(DISTINCT beneficiary)),
                 list(k), min(ts), max(ts)
             FROM {self._bursts('live', 'payer', self.r.block_gap)}
-            GROUP BY payer, burst HAVING count(DISTINCT beneficiary) >= 2""").fetchall()
+            GROUP BY payer, burst HAVING count(DISTINCT beneficiary) >= 2""")
+        rows.sort(key=lambda row: (row[0], row[3]))  # blocks are paired in this order
         by_payees: dict[tuple[str, ...], list[tuple[str, list[int], int, int]]] = \
             defaultdict(list)
         for payer, payees, keys, first, last in rows:
@@ -497,34 +512,33 @@ class _Scan:
 
     def cycles(self) -> list[_Found]:
         """Paths of relays that come back to their first payer, followed hop by hop."""
-        r, con = self.r, self.con
+        r, db = self.r, self.db
         self._relays(r.relay_gap)
-        con.execute("""CREATE OR REPLACE TEMP TABLE path AS SELECT src AS start, tin AS t0,
-            [kin, kout] AS keys, [src, via, dst] AS accounts, kout AS last, dst AS at_account
-            FROM relay""")
+        db.create("path", """SELECT src AS start, tin AS t0, [kin, kout] AS keys,
+            [src, via, dst] AS accounts, kout AS last, dst AS at_account FROM relay""")
         closed: list[tuple[list[int], list[str]]] = []
         for _ in range(r.cycle_hops - 2):
             # Of the paths from one transaction to another, one is kept: busy accounts relay
             # to each other in so many orders that keeping all would grow without bound, and
-            # a cycle is found through any of them.
-            con.execute(f"""CREATE OR REPLACE TEMP TABLE path AS
+            # a cycle is found through any of them. (A subquery, not QUALIFY: sqlglot's
+            # rewrite of QUALIFY for Spark reads p.keys as the new keys.)
+            db.create("path", f"""SELECT start, t0, keys, accounts, last, at_account FROM (
                 SELECT p.start, p.t0, list_append(p.keys, x.kout) AS keys,
                        list_append(p.accounts, x.dst) AS accounts, x.kout AS last,
-                       x.dst AS at_account
+                       x.dst AS at_account,
+                       row_number() OVER (PARTITION BY p.keys[1], x.kout
+                                          ORDER BY p.accounts, p.keys) AS pick
                 FROM path p JOIN relay x ON x.kin = p.last
-                WHERE x.tout <= p.t0 + {r.cycle_span}
+                WHERE p.at_account <> p.start AND x.tout <= p.t0 + {r.cycle_span}
                   AND (x.dst = p.start OR NOT list_contains(p.accounts, x.dst))
-                QUALIFY row_number() OVER (PARTITION BY p.keys[1], x.kout
-                                           ORDER BY p.accounts) = 1""")
-            done = con.execute("SELECT keys, accounts FROM path WHERE at_account = start"
-                               ).fetchall()
-            closed.extend(done)
-            con.execute("DELETE FROM path WHERE at_account = start")
-            if not con.execute("SELECT count(*) FROM path").fetchone()[0]:  # type: ignore[index]
+                ) WHERE pick = 1""")
+            closed.extend(db.rows("SELECT keys, accounts FROM path WHERE at_account = start"))
+            (left,), = db.rows("SELECT count(*) FROM path WHERE at_account <> start")
+            if not left:
                 break
         found: list[_Found] = []
         taken: set[int] = set()
-        for keys, accounts in sorted(closed, key=lambda c: -len(c[0])):
+        for keys, accounts in sorted(closed, key=lambda c: (-len(c[0]), c[0])):
             if taken & set(keys):  # a shorter cycle inside a longer one found first
                 continue
             taken.update(keys)
@@ -537,20 +551,25 @@ class _Scan:
 
     def gather_scatter(self) -> list[_Found]:
         r = self.r
-        rows = self._surprising(self.con.execute(f"""WITH g AS (
+        # sums of exact decimals: a double's sum depends on the order it is added in, and
+        # a centre paying out all it took must not be in or out by the engine's order
+        rows = self._surprising(self.db.rows(f"""WITH g AS (
                 SELECT beneficiary AS centre, burst, list(k) AS kin, list(DISTINCT payer) AS payers,
-                       sum(amount) AS took, max(ts) AS last_in, min(ts) AS first_in
+                       CAST(sum(CAST(amount AS DECIMAL(38, 6))) AS DOUBLE) AS took,
+                       max(ts) AS last_in, min(ts) AS first_in
                 FROM {self._bursts('live', 'beneficiary', r.burst_gap)}
                 GROUP BY beneficiary, burst HAVING count(DISTINCT payer) >= 2)
-            SELECT g.centre, len(g.kin), g.last_in - g.first_in, count(*),
+            SELECT g.centre, array_length(g.kin), g.last_in - g.first_in, count(*),
                    max(o.ts) - min(o.ts), g.kin, g.payers, list(o.k),
-                   list(DISTINCT o.beneficiary), g.took, sum(o.amount), max(o.ts) - g.first_in
+                   list(DISTINCT o.beneficiary), g.took,
+                   CAST(sum(CAST(o.amount AS DECIMAL(38, 6))) AS DOUBLE), max(o.ts) - g.first_in
             FROM g JOIN live o ON o.payer = g.centre AND o.ts > g.last_in
                                AND o.ts <= g.last_in + {r.relay_gap}
                                AND NOT list_contains(g.payers, o.beneficiary)
             GROUP BY g.centre, g.kin, g.payers, g.took, g.first_in, g.last_in
             HAVING count(DISTINCT o.beneficiary) >= 2
-               AND sum(o.amount) BETWEEN g.took * {1 - r.gather_kept} AND g.took""").fetchall(),
+               AND CAST(sum(CAST(o.amount AS DECIMAL(38, 6))) AS DOUBLE)
+                   BETWEEN g.took * {1 - r.gather_kept} AND g.took"""),
             "beneficiary", "payer")
         return [
             _Found("gather_scatter",
@@ -566,11 +585,11 @@ class _Scan:
     def scatter_gather(self) -> list[_Found]:
         r = self.r
         self._relays(r.relay_gap)
-        rows = self.con.execute(f"""SELECT src, dst, list(DISTINCT via), list(kin), list(kout),
+        rows = self.db.rows(f"""SELECT src, dst, list(DISTINCT via), list(kin), list(kout),
                 max(tout) - min(tin)
             FROM {self._bursts('(SELECT *, tin AS ts, kin AS k FROM relay)', 'src, dst',
                                r.burst_gap)}
-            GROUP BY src, dst, burst HAVING count(DISTINCT via) >= 2""").fetchall()
+            GROUP BY src, dst, burst HAVING count(DISTINCT via) >= 2""")
         return [
             _Found("scatter_gather",
                    {src: "source", **dict.fromkeys(vias, "middle"), dst: "sink"},
@@ -584,15 +603,14 @@ class _Scan:
     def many_victims(self) -> list[_Found]:
         if not self.victims:
             return []
-        con = self.con
-        con.execute("DROP TABLE IF EXISTS victim")
-        con.execute("CREATE TEMP TABLE victim (account VARCHAR, case_ref VARCHAR)")
-        con.executemany("INSERT INTO victim VALUES (?, ?)", list(self.victims.items()))
-        rows = con.execute(f"""SELECT l.beneficiary, list(l.k), list(DISTINCT l.payer),
+        self.db.register("victim", pa.table({
+            "account": pa.array(list(self.victims), pa.string()),
+            "case_ref": pa.array(list(self.victims.values()), pa.string())}))
+        rows = self.db.rows(f"""SELECT l.beneficiary, list(l.k), list(DISTINCT l.payer),
                 count(DISTINCT nullif(v.case_ref, '')), max(l.ts) - min(l.ts)
             FROM live l JOIN victim v ON v.account = l.payer
             GROUP BY l.beneficiary
-            HAVING count(DISTINCT l.payer) >= {self.r.victims_min}""").fetchall()
+            HAVING count(DISTINCT l.payer) >= {self.r.victims_min}""")
         return [
             _Found("many_victims", {account: "receiver", **dict.fromkeys(payers, "victim")},
                    keys,
@@ -606,8 +624,8 @@ class _Scan:
         """Chains of quick relays (mules), put together in Python: there are few of them."""
         r = self.r
         self._relays(r.relay_gap)
-        relays = self.con.execute(f"""SELECT kin, kout, src, via, dst FROM relay
-            WHERE tout - tin <= {r.pass_gap}""").fetchall()
+        relays = self.db.rows(f"""SELECT kin, kout, src, via, dst FROM relay
+            WHERE tout - tin <= {r.pass_gap}""")
         parent: dict[int, int] = {}
 
         def root(k: int) -> int:
@@ -650,13 +668,13 @@ class _Scan:
         # is a business, not a fan (a fan inside such a run is not seen: cutting long runs
         # into windows was tried, and AMLSim's ordinary hubs, busy for months, then made
         # most of the fans found).
-        rows = self._surprising(self.con.execute(f"""SELECT {centre}, count(*),
+        rows = self._surprising(self.db.rows(f"""SELECT {centre}, count(*),
                 max(ts) - min(ts), list(k), list(DISTINCT {other}), sum(amount)
             FROM {self._bursts('live', centre, r.burst_gap)}
             GROUP BY {centre}, burst
             HAVING count(DISTINCT {other}) >= {self._fan_floor(centre, other)}
                AND max(ts) - min(ts) <= {r.fan_span}
-            """).fetchall(), centre)
+            """), centre)
         into = typology == "fan_in"
         return [
             _Found(typology,
@@ -676,7 +694,7 @@ class _Scan:
         alike; the same payment reported twice is one row once ``source.transactions`` has
         merged the reports.)"""
         r = self.r
-        rows = self.con.execute(f"""WITH s AS (
+        rows = self.db.rows(f"""WITH s AS (
                 SELECT payer, beneficiary, ts // {DAY} AS day, list(k) AS keys,
                        min(ts) AS ts, min(k) AS k
                 FROM live GROUP BY payer, beneficiary, ts // {DAY}
@@ -684,7 +702,7 @@ class _Scan:
             SELECT beneficiary, flatten(list(keys)), list(DISTINCT payer), max(ts) - min(ts)
             FROM {self._bursts('s', 'beneficiary', r.split_span)}
             GROUP BY beneficiary, burst
-            HAVING count(DISTINCT payer) >= {r.split_payers}""").fetchall()
+            HAVING count(DISTINCT payer) >= {r.split_payers}""")
         return [
             _Found("fan_in", {account: "collector", **dict.fromkeys(payers, "payer")}, keys,
                    f"{account} received split payments ({len(keys)} payments, several on one "
@@ -696,20 +714,22 @@ class _Scan:
 
     def _alerts(self, found: list[_Found]) -> list[Alert]:
         keys = sorted({k for f in found for k in f.keys})
-        info: dict[int, tuple[str, float, str, int]] = {}
-        for start in range(0, len(keys), 100_000):
-            part = keys[start:start + 100_000]
-            for k, ident, amount, currency, ts in self.con.execute(
-                    "SELECT k, id, amount, currency, ts FROM t WHERE k IN (SELECT unnest(?))",
-                    [part]).fetchall():
-                info[k] = (ident, amount, currency, ts)
+        self.db.register("named", pa.table({"k": pa.array(keys, pa.int64())}))
+        info: dict[int, tuple[str, float, str, int]] = {
+            k: (ident, amount, currency, ts) for k, ident, amount, currency, ts in self.db.rows(
+                "SELECT k, id, amount, currency, ts FROM t WHERE k IN (SELECT k FROM named)")}
         counters: dict[str, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
         alerts = []
         for f in found:
             rows = sorted((info[k] for k in set(f.keys)), key=lambda x: (x[3], x[0]))
+            # accounts by part, in the order the parts came, each part's in name order
+            # (a list the engine gathered in no set order must not show in the alert)
+            parts = dict.fromkeys(f.accounts.values())
+            accounts = {a: part for part in parts
+                        for a in sorted(a for a, p in f.accounts.items() if p == part)}
             alerts.append(Alert(
                 id=f"{f.typology}-{next(counters[f.typology])}", typology=f.typology,
-                accounts=f.accounts, transactions=tuple(x[0] for x in rows),
+                accounts=accounts, transactions=tuple(x[0] for x in rows),
                 amount=sum(x[1] for x in rows),
                 currencies=tuple(sorted({x[2] for x in rows if x[2]})),
                 first=_time(rows[0][3]), last=_time(rows[-1][3]), reason=f.reason))
