@@ -36,6 +36,7 @@ import argparse
 import array
 import csv
 import hashlib
+import os
 import random
 import resource
 import time
@@ -88,6 +89,11 @@ def _hwm_mib() -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return _peak_mib()
+
+
+def _load() -> str:
+    """How busy the machine is (others' work slows both sides, clkhash's two processes more)."""
+    return ", ".join(f"{load:.1f}" for load in os.getloadavg())
 
 
 def _line(name: str, scores: Scores, extra: str = "") -> None:
@@ -331,6 +337,7 @@ def speed(size: int, seed: int, threshold: float, reference: bool) -> dict[str, 
     print(f"two files of {size:,} person records, half the people in both: built in "
           f"{time.perf_counter() - start:.1f} s; {_peak_mib():,.0f} MiB so far")
     measured: dict[str, float] = {}
+    print(f"  load average (1, 5, 15 min) before timing: {_load()}; {os.cpu_count()} cores")
     reset = _reset_peak()
     start = time.perf_counter()
     encoded = [encode(str(rows[0]["agency"]), rows, Schema(), SECRET) for rows in (left, right)]
@@ -379,6 +386,7 @@ def speed(size: int, seed: int, threshold: float, reference: bool) -> dict[str, 
           f"{measured['reference_total'] / measured['tessera_total']:.1f}x faster)")
     _line(f"clkhash + anonlink, threshold {threshold:.2f}",
           pairwise(found, truth, across=True))
+    print(f"  load average after: {_load()}")
     return measured
 
 
