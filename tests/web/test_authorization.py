@@ -4,14 +4,23 @@ is added to ``OPERATIONS`` with who may call it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from tessera.config import Settings
+from tessera.hub.db import Hub, upgrade
 from tessera.hub.models import AuditEntry
+from tessera.web import create_app
+from tests.conftest import Copyable, backends, copyable, make_world
 from tests.hub.encodings import encoded
-from tests.web.conftest import Web
+from tests.web.conftest import Web, add_exchange, make_web, open_joint_case, send_request
 
 CSV = ("people.csv", "record_type,ref,name\nperson,Z1,Zoya Lys\n", "text/csv")
 ENCODINGS = ("ua-pol.jsonl", encoded("UA-POL"), "application/x-ndjson")
@@ -114,48 +123,102 @@ PUBLIC = {("POST", "/api/v1/session"), ("DELETE", "/api/v1/session"),
 USERS = ("ua_sub", "ua_aud", "md_an", "de_an", "io_an", "root")
 
 
-def test_every_api_operation_is_in_the_table(web: Web) -> None:
+def test_every_api_operation_is_in_the_table(matrix: Matrix) -> None:
     served = {
         (method.upper(), path)
-        for path, item in web.app.openapi()["paths"].items()
+        for path, item in matrix.app.openapi()["paths"].items()
         for method in item
     }
     assert served == {(m, p) for m, p, _, _ in OPERATIONS} | PUBLIC
 
 
+@dataclass(frozen=True)
+class Seeded:
+    """The hub every case starts from, set up once per backend: the web hub's world with
+    exchange "tx", a sent request, a joint case with a task, a knowledge-base entry and a
+    submission of ua_sub's, and each user signed in (their session cookies and CSRF token,
+    which stay good in every copy: the sessions are rows of the hub, and the secret is the
+    demo one)."""
+
+    hub: Copyable
+    names: dict[str, Any]  # what the paths name: agency, ref, submission_id, exchange, ...
+    sessions: dict[str, tuple[dict[str, str], str]]
+
+
+@pytest.fixture(scope="module", params=backends())
+def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[Seeded]:
+    data_dir = tmp_path_factory.mktemp("seeded")
+    with copyable(request.param, data_dir) as template:
+        hub = Hub.open(template.url)
+        try:
+            upgrade(hub.engine)
+            web = make_web(make_world(hub), data_dir)
+            tx = add_exchange(web)
+            sent = send_request(web)
+            case, task = open_joint_case(web)
+            entry = web.signed_in("md_an").post("/api/v1/kb", json={
+                "kind": "treaty", "title": "Palermo Protocol",
+                "body": "Article 3 defines trafficking."})
+            assert entry.status_code == 201, entry.text
+            own = web.bearer().post("/api/v1/submissions", files={"file": CSV})
+            assert own.status_code == 201, own.text
+            sessions = {}
+            for username in USERS:
+                client = web.signed_in(username)
+                sessions[username] = (dict(client.cookies), client.headers["X-CSRF-Token"])
+        finally:
+            hub.engine.dispose()
+        yield Seeded(template, {
+            "agency": "UA-POL", "ref": "UA-P1", "submission_id": own.json()["submission_id"],
+            "exchange": tx, "request": sent, "case": case, "task_id": task,
+            "entry_id": entry.json()["id"], "entry": 3}, sessions)
+
+
+@dataclass
+class Matrix:
+    """A fresh copy of the seeded hub, served, with a client for each caller."""
+
+    app: FastAPI
+    sessions: dict[str, tuple[dict[str, str], str]]
+
+    def anonymous(self) -> TestClient:
+        return TestClient(self.app, base_url="http://testserver")
+
+    def signed_in(self, username: str) -> TestClient:
+        cookies, csrf = self.sessions[username]
+        client = TestClient(self.app, base_url="http://testserver", cookies=cookies)
+        client.headers["X-CSRF-Token"] = csrf
+        return client
+
+
 @pytest.fixture
-def kb_entry(web: Web) -> int:
-    """A knowledge-base entry, added by an analyst."""
-    answer = web.signed_in("md_an").post("/api/v1/kb", json={
-        "kind": "treaty", "title": "Palermo Protocol", "body": "Article 3 defines trafficking."})
-    assert answer.status_code == 201, answer.text
-    return int(answer.json()["id"])
-
-
-def _own_submission(web: Web) -> int:
-    answer = web.bearer().post("/api/v1/submissions", files={"file": CSV})
-    assert answer.status_code == 201, answer.text
-    return int(answer.json()["submission_id"])
+def matrix(seeded: Seeded, tmp_path: Path) -> Iterator[Matrix]:
+    """Each case gets a hub of its own, so that no case's writes reach another."""
+    with seeded.hub.copy() as url:
+        hub = Hub.open(url)
+        try:
+            yield Matrix(create_app(Settings(demo=True, data_dir=tmp_path), hub),
+                         seeded.sessions)
+        finally:
+            hub.engine.dispose()
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=[f"{m} {p}" for m, p, _, _ in OPERATIONS])
 def test_only_the_allowed_users_get_through(
-    web: Web, tx: str, sent_request: str, joint_case: tuple[str, int], kb_entry: int,
-    operation: tuple[str, str, dict[str, Any], set[str]],
+    seeded: Seeded, matrix: Matrix, operation: tuple[str, str, dict[str, Any], set[str]],
 ) -> None:
     method, path, kwargs, allowed = operation
-    path = path.format(agency="UA-POL", ref="UA-P1", submission_id=_own_submission(web),
-                       exchange=tx, request=sent_request, case=joint_case[0],
-                       task_id=joint_case[1], entry_id=kb_entry, entry=3)
-    anonymous = web.client().request(method, path, **kwargs)
+    path = path.format(**seeded.names)
+    anonymous = matrix.anonymous().request(method, path, **kwargs)
     assert anonymous.status_code == 401, (method, path, anonymous.text)
     for username in USERS:
         if username in allowed:
             continue
-        answer = web.signed_in(username).request(method, path, **kwargs)
+        answer = matrix.signed_in(username).request(method, path, **kwargs)
         assert answer.status_code in (403, 404), (username, method, path, answer.status_code)
     for username in sorted(allowed):
-        answer = web.signed_in(username).request(method, path, **kwargs)
+        answer = matrix.signed_in(username).request(method, path, **kwargs)
         assert answer.status_code < 400, (username, method, path, answer.text)
 
 
