@@ -36,7 +36,7 @@ def test_demo_builds_a_hub_from_a_scenario(tmp_path: Path) -> None:
     with hub.session() as s:
         codes = set(s.scalars(select(Agency.code)))
         assert {a["code"] for a in manifest["agencies"]} | {"IOM"} == codes
-        statuses = dict(s.execute(select(Submission.file_name, Submission.status)).tuples().all())
+        statuses = dict(s.execute(select(Submission.file_name, Submission.status)).all())
         assert all(statuses[Path(a["file"]).name] == "committed" for a in manifest["agencies"])
         # the convener published a k-anonymous table, a private one and synthetic victims
         assert {r.kind for r in s.scalars(select(PublishedRelease))} >= {"table", "synthetic"}

@@ -126,7 +126,7 @@ def test_one_person_at_three_agencies_is_found_and_every_owner_is_told(tx: Hub) 
         assert s.scalar(select(func.count()).select_from(StoredHit)) == 3
         notified: dict[str, int] = dict(s.execute(text(
             "SELECT a.code, count(*) FROM hit_notices n JOIN agencies a ON a.id = n.agency_id "
-            "GROUP BY a.code")).tuples().all())
+            "GROUP BY a.code")).all())
     assert notified == {"UA-POL": 3, "MD-NGO": 2, "DE-FIU": 1}
     # MD-NGO's request finds the third side of Oleh's group, and the known hits again
     second = run(tx, "md_an")

@@ -30,7 +30,7 @@ def _stored(world: World) -> list[tuple[str, str, int, str]]:
                 StoredRecord.content_hash,
             ).order_by(StoredRecord.ref)
         ).all()
-    return [tuple(r) for r in rows]
+    return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
 @pytest.mark.parametrize("workers", [0, 1, 2], ids=["in-process", "one-worker", "two-workers"])
@@ -217,7 +217,7 @@ def test_consent_in_a_later_file_bounds_records_from_an_earlier_one(
                 select(StoredRecord.ref, StoredRecord.scope_level).where(
                     StoredRecord.record_type != "person"
                 )
-            ).tuples().all()
+            ).all()
         )
     owner_only = records.SCOPE_LEVEL["owner"]
     assert levels["PH1"] == levels["A1"] == owner_only  # about the victim who refused

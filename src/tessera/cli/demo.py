@@ -359,7 +359,7 @@ def _publish(hub: Hub, settings: WorldSettings) -> None:
         shown = [(kanon.id, public.of_table(kanon, "Victims by year and country of origin")),
                  (dp.id, public.of_table(dp, "Victims by form of exploitation and gender")),
                  (made.id, public.of_synthetic(made))]
-        kinds: dict[str, str] = dict(s.execute(select(Agency.code, Agency.kind)).tuples().all())
+        kinds: dict[str, str] = dict(s.execute(select(Agency.code, Agency.kind)).all())
         try:
             estimate = mse.estimate(mse.from_lists(
                 publish_tables.victim_lists(records, people, kinds)))

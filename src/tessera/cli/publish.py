@@ -204,7 +204,7 @@ def estimate_command(
                 records, people = tables.from_hub(s, admin.actor(s, user or ""),
                                                   {"publish": "estimate"})
                 kinds: dict[str, str] = dict(s.execute(
-                    select(Agency.code, Agency.kind)).tuples().all())
+                    select(Agency.code, Agency.kind)).all())
             found = mse.from_lists(tables.victim_lists(records, people, kinds))
         result = mse.estimate(found, criterion=criterion, level=level)
         out.mkdir(parents=True, exist_ok=True)

@@ -608,7 +608,7 @@ def get_case(session: Session, actor: Actor, code: str) -> CaseView:
     content of other agencies' H3 contributions is withheld, and the view says so."""
     case = _find(session, actor, "case.read", code)
     members = _members(session, [case.id])[case.id]
-    codes: dict[int, str] = dict(session.execute(select(Agency.id, Agency.code)).tuples().all())
+    codes: dict[int, str] = dict(session.execute(select(Agency.id, Agency.code)).all())
     rows = list(session.scalars(select(CaseLink).where(CaseLink.case_id == case.id)
                                 .order_by(CaseLink.id)))
     unseen = _unseen_records(session, actor, [r.target for r in rows if r.kind == "record"])

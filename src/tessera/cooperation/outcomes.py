@@ -269,7 +269,7 @@ def from_hub(session: Session, actor: Actor, *, by: str = "country", period: str
         query = query.where(or_(CoopRequest.requesting_agency_id == actor.agency_id,
                                 CoopRequest.requested_agency_id == actor.agency_id))
     asked = [requests.view_of(session, r) for r in session.scalars(query)]
-    countries = dict(session.execute(select(Agency.code, Agency.country)).tuples().all())
+    countries = dict(session.execute(select(Agency.code, Agency.country)).all())
     corridors = None
     if by == "corridor":
         corridors = {j.person: j.corridor for j in journeys(found, people)}

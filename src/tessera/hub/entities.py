@@ -108,8 +108,7 @@ def take_turn(session: Session) -> None:
 
 
 def current_members(session: Session) -> dict[str, str]:
-    return dict(session.execute(
-        select(EntityMember.record_key, EntityMember.entity_id)).tuples().all())
+    return dict(session.execute(select(EntityMember.record_key, EntityMember.entity_id)).all())
 
 
 def issue_ids(session: Session, n: int) -> list[str]:

@@ -177,12 +177,12 @@ def list_exchanges(session: Session, actor: Actor) -> list[ExchangeView]:
         select(EncodedRecord.exchange_id, func.count())
         .where(EncodedRecord.agency_id == actor.agency_id)
         .group_by(EncodedRecord.exchange_id)
-    ).tuples().all())
+    ).all())
     last = dict(session.execute(
         select(EncodingUpload.exchange_id, func.max(EncodingUpload.received_at))
         .where(EncodingUpload.agency_id == actor.agency_id)
         .group_by(EncodingUpload.exchange_id)
-    ).tuples().all())
+    ).all())
     return [
         ExchangeView(e.name, e.threshold, e.fingerprint, e.key_id,
                      as_utc(e.rotated_at) if e.rotated_at else None, int(counts.get(e.id, 0)),

@@ -110,7 +110,7 @@ def file_country(agency: str) -> str | None:
 
 def agency_countries(session: Session) -> dict[str, str]:
     """Every member agency's code -> its country (the hub's directory, not a record)."""
-    return dict(session.execute(select(Agency.code, Agency.country)).tuples().all())
+    return dict(session.execute(select(Agency.code, Agency.country)).all())
 
 
 def resolve(records: Records) -> dict[str, str]:
