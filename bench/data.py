@@ -1,13 +1,17 @@
-"""Data the linkage benchmarks share: the generated scenario's person rows and FEBRL4's, each
-with its truth (``"AGENCY/ref"`` -> true person)."""
+"""Data the benchmarks share: the generated scenario's person rows and FEBRL4's, each with its
+truth (``"AGENCY/ref"`` -> true person), for the linkage benchmarks; and ordinary payments
+drawn in bulk, for the payment scans."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
 from pydantic import ValidationError
 
 from tessera.linkage.evaluate import scenario_rows
@@ -145,3 +149,29 @@ def two_files(size: int, seed: int, *, overlap: float = 0.5,
     for rows in sides:
         rng.shuffle(rows)
     return sides[0], sides[1], truth
+
+
+def ordinary_payments(n: int, start: dt.datetime) -> pa.Table:
+    """``n`` ordinary payments among ``n / 10`` accounts over two years from ``start`` (UTC),
+    log-normal amounts around 200 EUR, as ``payments.scan`` reads them; drawn with numpy, so
+    that tens of millions take seconds."""
+    gen = np.random.default_rng(1)
+    accounts = max(2, n // 10)
+    payer = gen.integers(0, accounts, n)
+    payee = gen.integers(0, accounts - 1, n)
+    payee += payee >= payer  # nobody pays themselves
+    seconds = np.sort(gen.integers(0, 730 * 86_400, n)) + int(
+        start.replace(tzinfo=dt.UTC).timestamp())
+    names = pa.array(np.char.add("A", np.arange(accounts).astype(str)))
+
+    def named(index: np.ndarray) -> pa.Array:
+        return pa.DictionaryArray.from_arrays(pa.array(index.astype(np.int32)), names
+                                              ).cast(pa.string())
+
+    return pa.table({
+        "id": pa.array(np.arange(n).astype(str)), "payer": named(payer),
+        "beneficiary": named(payee),
+        "amount": np.round(np.exp(np.log(200) + gen.standard_normal(n)), 2),
+        "currency": pa.array(["EUR"]).take(np.zeros(n, dtype=np.int32)),
+        "time": pa.array(seconds.astype("datetime64[s]")),
+    })

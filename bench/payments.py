@@ -29,9 +29,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import duckdb
-import numpy as np
-import pyarrow as pa
 
+import data
 from tessera.patterns import payments
 from tessera.synth.money import VICTIM_EARNINGS
 from tessera.synth.world import Settings, build
@@ -108,26 +107,8 @@ def scenario(scale: int, seed: int) -> None:
 
 
 def volume(n: int, threads: int) -> None:
-    gen = np.random.default_rng(1)
+    tx = data.ordinary_payments(n, dt.datetime(2023, 1, 1))
     accounts = max(2, n // 10)
-    payer = gen.integers(0, accounts, n)
-    payee = gen.integers(0, accounts - 1, n)
-    payee += payee >= payer
-    seconds = np.sort(gen.integers(0, 730 * 86_400, n)) + int(
-        dt.datetime(2023, 1, 1).timestamp())
-    names = pa.array(np.char.add("A", np.arange(accounts).astype(str)))
-
-    def named(index: np.ndarray) -> pa.Array:
-        return pa.DictionaryArray.from_arrays(pa.array(index.astype(np.int32)), names
-                                              ).cast(pa.string())
-
-    tx = pa.table({
-        "id": pa.array(np.arange(n).astype(str)), "payer": named(payer),
-        "beneficiary": named(payee),
-        "amount": np.round(np.exp(np.log(200) + gen.standard_normal(n)), 2),
-        "currency": pa.array(["EUR"]).take(np.zeros(n, dtype=np.int32)),
-        "time": pa.array(seconds.astype("datetime64[s]")),
-    })
     print(f"volume: {n:,} transactions among {accounts:,} accounts over two years "
           f"({tx.nbytes / 2**30:.2f} GiB in Arrow), {threads} threads")
     began = time.perf_counter()

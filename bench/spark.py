@@ -26,9 +26,9 @@ import time
 from typing import Any
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 
+import data
 from tessera.config import Settings
 from tessera.engine import DuckTables, Tables, spark
 from tessera.patterns import payments
@@ -40,26 +40,7 @@ START = dt.datetime(2023, 1, 1)
 
 
 def transactions(n: int) -> pa.Table:
-    gen = np.random.default_rng(1)
-    accounts = max(2, n // 10)
-    payer = gen.integers(0, accounts, n)
-    payee = gen.integers(0, accounts - 1, n)
-    payee += payee >= payer
-    seconds = np.sort(gen.integers(0, 730 * 86_400, n)) + int(
-        START.replace(tzinfo=dt.UTC).timestamp())
-    names = pa.array(np.char.add("A", np.arange(accounts).astype(str)))
-
-    def named(index: np.ndarray) -> pa.Array:
-        return pa.DictionaryArray.from_arrays(pa.array(index.astype(np.int32)), names
-                                              ).cast(pa.string())
-
-    ordinary = pa.table({
-        "id": pa.array(np.arange(n).astype(str)), "payer": named(payer),
-        "beneficiary": named(payee),
-        "amount": np.round(np.exp(np.log(200) + gen.standard_normal(n)), 2),
-        "currency": pa.array(["EUR"]).take(np.zeros(n, dtype=np.int32)),
-        "time": pa.array(seconds.astype("datetime64[s]")),
-    })
+    ordinary = data.ordinary_payments(n, START)
     rng = random.Random(2)
     numbers = itertools.count(1)
     planted = []

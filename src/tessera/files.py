@@ -4,6 +4,7 @@ no half-written one behind."""
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,3 +33,18 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, An
             writer.writerow(row)
             n += 1
     return n
+
+
+def write_json(path: Path, value: Any) -> None:
+    """``value`` as indented JSON (non-ASCII text kept readable), whole or not at all."""
+    with atomic(path) as partial:
+        partial.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n",
+                           encoding="utf-8")
+
+
+def folder(path: Path) -> Path:
+    """``path`` as a folder to write into, made if missing; ValueError when it is a file."""
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{path}: is a file, not a folder to write into")
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -31,11 +31,9 @@ protected.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import itertools
-import json
 import math
 import random
 import uuid
@@ -50,6 +48,7 @@ from typing import Any
 import numpy as np
 import pycountry
 
+from tessera.files import folder, write_csv, write_json
 from tessera.patterns.routes import AGE_BANDS, Journey
 from tessera.publish.tables import MULTI_VALUED, UNKNOWN, Cell, Table, cells, check_dimensions
 from tessera.standard import codes
@@ -308,14 +307,9 @@ def release_dp(victims: Iterable[Journey], by: Sequence[str], *, epsilon: float,
 def write(release: Release, out: Path) -> tuple[Path, Path]:
     """``table.csv`` (one column per dimension, then ``victims``) and ``metadata.json`` in
     the folder ``out`` (made if missing)."""
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"{out}: is a file, not a folder to write the release into")
-    out.mkdir(parents=True, exist_ok=True)
-    table_path, meta_path = out / "table.csv", out / "metadata.json"
-    with table_path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow([*release.by, "victims"])
-        writer.writerows([*cell, n] for cell, n in release.rows)
-    meta_path.write_text(json.dumps(release.metadata(), indent=2, ensure_ascii=False) + "\n",
-                         encoding="utf-8")
+    table_path, meta_path = folder(out) / "table.csv", out / "metadata.json"
+    columns = [*release.by, "victims"]
+    write_csv(table_path, columns, (dict(zip(columns, [*cell, n], strict=True))
+                                    for cell, n in release.rows))
+    write_json(meta_path, release.metadata())
     return table_path, meta_path

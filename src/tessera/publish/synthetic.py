@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -59,7 +58,7 @@ from typing import Any
 
 import numpy as np
 
-from tessera.files import atomic, write_csv
+from tessera.files import folder, write_csv, write_json
 from tessera.patterns.routes import Journey
 from tessera.publish.release import OTHER, new_id, opendp, public_values
 from tessera.publish.tables import DIMENSIONS, UNKNOWN
@@ -382,12 +381,7 @@ def synthetic_utility(true: Sequence[Mapping[str, str]],
 
 def write(made: Synthetic, out: Path) -> tuple[Path, Path]:
     """``synthetic.csv`` (one row per synthetic victim) and ``metadata.json`` in ``out``."""
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"{out}: is a file, not a folder to write the release into")
-    out.mkdir(parents=True, exist_ok=True)
-    data_path, meta_path = out / "synthetic.csv", out / "metadata.json"
+    data_path, meta_path = folder(out) / "synthetic.csv", out / "metadata.json"
     write_csv(data_path, COLUMNS, made.rows)
-    with atomic(meta_path) as partial:
-        partial.write_text(json.dumps(made.metadata(), indent=2, ensure_ascii=False) + "\n",
-                           encoding="utf-8")
+    write_json(meta_path, made.metadata())
     return data_path, meta_path

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from fastapi import APIRouter, Depends, Query, Request
 
 from tessera.hub.access import Actor
@@ -94,8 +95,8 @@ class Found:
         found = next((a for a in self.alerts() if a.id == alert_id), None)
         if found is None:
             raise LookupError(alert_id)
-        wanted = set(found.transactions)
-        rows = [r for r in self.transactions().to_pylist() if r["id"] in wanted]
+        table = self.transactions()
+        rows = table.filter(pc.is_in(table["id"], pa.array(found.transactions))).to_pylist()
         return found, [moneyflow.Payment(r["payer"], r["beneficiary"], r["amount"],
                                          r["currency"] or "", r["time"]) for r in rows]
 
